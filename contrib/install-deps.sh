@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs every package vigie needs to build and to run its test suite (Debian; idempotent).
+set -eu
+
+# Build: toolchain, autotools, and the libraries configure.ac checks for.
+BUILD_PKGS="build-essential autoconf automake libtool pkg-config
+ libpcap-dev zlib1g-dev libyaml-dev libsqlite3-dev libssl-dev libjansson-dev libmaxminddb-dev
+ libsystemd-dev"
+# Tests: unit test framework, the hostname oracle, sanitizer/fuzzer runtimes.
+TEST_PKGS="libcmocka-dev tshark jq clang libclang-rt-14-dev hyperfine"
+
+missing=""
+for p in $BUILD_PKGS $TEST_PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether unprivileged users may capture; the tests only read files.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
+echo "install-deps: installed$missing"

@@ -1,0 +1,19 @@
+/* cmd.h - the vigie subcommands and the exit codes they share. */
+#ifndef VG_CMD_H
+#define VG_CMD_H
+
+/* Exit codes, the same for every command (see vigie(1), EXIT STATUS). */
+enum vg_exit {
+	VG_EXIT_OK = 0,        /* compliant, or success */
+	VG_EXIT_FINDINGS = 1,  /* findings at or above --fail-on */
+	VG_EXIT_USAGE = 2,     /* usage, configuration or policy error */
+	VG_EXIT_INPUT = 3,     /* an input could not be read or is corrupt */
+	VG_EXIT_INTEGRITY = 4, /* audit-log integrity check failed */
+};
+
+/* Messages on stderr, prefixed with the program name. */
+void vg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int vg_cmd_scan(int argc, char **argv);
+
+#endif

@@ -1,0 +1,27 @@
+/* out_json.h - flow and summary records as JSON lines (the contract in the README and vigie(1)). */
+#ifndef VG_OUT_JSON_H
+#define VG_OUT_JSON_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "record.h"
+
+/* Totals of one `vigie scan` run for the summary record. */
+struct vg_scan_totals {
+	unsigned captures;        /* captures given */
+	unsigned captures_failed; /* could not be opened or were corrupt */
+	struct vg_engine_stats st;
+};
+
+/* RFC 3339 UTC with microseconds; buf needs 32 bytes. Returns buf. */
+char *vg_format_ts(uint64_t us, char *buf, size_t len);
+
+/* "v1", "v2", ... or NULL; static storage. */
+const char *vg_quic_version_name(uint32_t v);
+
+/* Each writes one line; -1 on a write or allocation error. */
+int vg_json_flow(FILE *fp, const struct vg_flow_record *r);
+int vg_json_summary(FILE *fp, const struct vg_scan_totals *t);
+
+#endif
