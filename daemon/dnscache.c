@@ -33,7 +33,8 @@ struct vg_dnscache {
 	uint32_t min_ttl;
 	/*
 	 * Addresses come from answers an attacker can send, so bucket choice
-	 * uses SipHash-2-4 under a random per-cache key (getrandom(2)): without
+	 * uses SipHash-2-4 (hash.c) under a random per-cache key from getrandom(2)
+	 * (hash.c falls back to a time and address mix if that fails): without
 	 * the key nobody can aim many addresses at one chain.
 	 */
 	struct vg_hash_key key;

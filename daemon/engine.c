@@ -188,7 +188,8 @@ dns_message(struct vg_engine *e, struct vg_flow *f)
 	}
 	for (uint8_t i = 0; i < m->n_questions; i++)
 		dnslog_add(in->dns, false, m->questions[i].name, m->questions[i].type, 0, NULL);
-	if (!m->response)
+	/* Only answers to standard queries name addresses; UPDATE and NOTIFY carry other data. */
+	if (!m->response || m->opcode != 0)
 		return;
 	for (uint8_t i = 0; i < m->n_answers; i++) {
 		const struct vg_dns_rr *rr = &m->answers[i];

@@ -14,8 +14,8 @@
  */
 #define DNS_CLASS_MASK 0x7fff
 
-/* dns_name() result when the name decoded cleanly. */
-#define DNS_NAME_OK VG_AN__COUNT
+/* "No anomaly" from the internal helpers, which return the anomaly to count. */
+#define DNS_OK VG_AN__COUNT
 
 static bool
 dns_plain_byte(uint8_t ch)
@@ -69,7 +69,9 @@ dns_put_byte(char *out, size_t *n, uint8_t ch)
  * before the offset where the current run of labels began (the name's own
  * start, then the previous pointer's target). Targets therefore strictly
  * decrease, which also forbids self and forward pointers. RFC 1035 §4.1.4
- * only ever points at a prior occurrence, so no real compressor is refused.
+ * only ever points at a prior occurrence, so no real compressor is refused;
+ * a pointer back into the name's own earlier labels (which some decoders
+ * follow) is refused as forward.
  */
 static enum vg_anomaly
 dns_name(struct vg_cur *c, char *out)
@@ -77,52 +79,71 @@ dns_name(struct vg_cur *c, char *out)
 	struct vg_cur w = *c;
 	size_t limit = vg_cur_off(c), end = 0, n = 0, target;
 	unsigned pointers = 0;
+	enum vg_anomaly err;
 	uint8_t len, lo, ch;
+	bool jumped = false;
 
-	out[0] = '\0';
 	for (;;) {
-		if (!vg_cur_u8(&w, &len))
-			return VG_AN_DNS_TRUNCATED;
+		if (!vg_cur_u8(&w, &len)) {
+			err = VG_AN_DNS_TRUNCATED;
+			goto fail;
+		}
 		if (len == 0)
 			break;
 		switch (len >> 6) {
 		case 0: /* a label of 1..63 bytes: the length field has 6 bits */
 			if (n > 0) {
-				if (n >= VG_DNS_NAME_MAX)
-					return VG_AN_DNS_NAME_TOO_LONG;
+				if (n >= VG_DNS_NAME_MAX) {
+					err = VG_AN_DNS_NAME_TOO_LONG;
+					goto fail;
+				}
 				out[n++] = '.';
 			}
 			while (len-- > 0) {
-				if (!vg_cur_u8(&w, &ch))
-					return VG_AN_DNS_TRUNCATED;
-				if (!dns_put_byte(out, &n, ch))
-					return VG_AN_DNS_NAME_TOO_LONG;
+				if (!vg_cur_u8(&w, &ch)) {
+					err = VG_AN_DNS_TRUNCATED;
+					goto fail;
+				}
+				if (!dns_put_byte(out, &n, ch)) {
+					err = VG_AN_DNS_NAME_TOO_LONG;
+					goto fail;
+				}
 			}
 			break;
 		case 3: /* compression pointer, RFC 1035 §4.1.4 */
-			if (!vg_cur_u8(&w, &lo))
-				return VG_AN_DNS_TRUNCATED;
+			if (!vg_cur_u8(&w, &lo)) {
+				err = VG_AN_DNS_TRUNCATED;
+				goto fail;
+			}
 			target = (size_t)(len & 0x3f) << 8 | lo;
-			if (target >= limit)
-				return VG_AN_DNS_POINTER_FORWARD;
-			if (++pointers > VG_DNS_POINTERS_MAX)
-				return VG_AN_DNS_POINTER_LIMIT;
-			if (end == 0)
-				end = vg_cur_off(&w);
+			if (target >= limit) {
+				err = VG_AN_DNS_POINTER_FORWARD;
+				goto fail;
+			}
+			if (++pointers > VG_DNS_POINTERS_MAX) {
+				err = VG_AN_DNS_POINTER_LIMIT;
+				goto fail;
+			}
+			if (!jumped) {
+				end = vg_cur_off(&w); /* the name ends at its first pointer */
+				jumped = true;
+			}
 			limit = target;
 			vg_cur_seek(&w, target); /* target < limit <= len: cannot fail */
 			break;
 		default: /* 0b01 extended labels (RFC 6891 §5: deprecated), 0b10 reserved */
-			return VG_AN_DNS_BAD_LABEL_TYPE;
+			err = VG_AN_DNS_BAD_LABEL_TYPE;
+			goto fail;
 		}
 	}
 	if (n == 0)
 		out[n++] = '.'; /* the root */
 	out[n] = '\0';
-	if (end == 0)
-		end = vg_cur_off(&w);
-	vg_cur_seek(c, end);
-	return DNS_NAME_OK;
+	vg_cur_seek(c, jumped ? end : vg_cur_off(&w));
+	return DNS_OK;
+fail:
+	out[0] = '\0'; /* never leave half a name behind */
+	return err;
 }
 
 /* RFC 1035 §4.1.2. */
@@ -134,14 +155,14 @@ dns_question(struct vg_cur *c, struct vg_dns_msg *out)
 
 	q = out->n_questions < VG_DNS_QUESTIONS_MAX ? &out->questions[out->n_questions] :
 	    &scratch;
-	if ((err = dns_name(c, q->name)) != DNS_NAME_OK)
+	if ((err = dns_name(c, q->name)) != DNS_OK)
 		return err;
 	if (!vg_cur_u16(c, &q->type) || !vg_cur_u16(c, &q->qclass))
 		return VG_AN_DNS_TRUNCATED;
 	q->qclass &= DNS_CLASS_MASK;
 	if (q != &scratch)
 		out->n_questions++;
-	return DNS_NAME_OK;
+	return DNS_OK;
 }
 
 /*
@@ -157,11 +178,11 @@ dns_cname(const uint8_t *msg, size_t rd_off, size_t rd_len, char *target)
 
 	vg_cur_init(&v, msg, rd_off + rd_len);
 	vg_cur_seek(&v, rd_off);
-	if ((err = dns_name(&v, target)) != DNS_NAME_OK)
+	if ((err = dns_name(&v, target)) != DNS_OK)
 		return err == VG_AN_DNS_TRUNCATED ? VG_AN_DNS_BAD_RDLENGTH : err;
 	if (!vg_cur_empty(&v))
 		return VG_AN_DNS_BAD_RDLENGTH; /* bytes after the name */
-	return DNS_NAME_OK;
+	return DNS_OK;
 }
 
 /*
@@ -183,7 +204,7 @@ dns_answer(struct vg_cur *c, const uint8_t *msg, struct vg_dns_msg *out)
 
 	keep = out->n_answers < VG_DNS_ANSWERS_MAX;
 	rr = keep ? &out->answers[out->n_answers] : &scratch;
-	if ((err = dns_name(c, rr->name)) != DNS_NAME_OK)
+	if ((err = dns_name(c, rr->name)) != DNS_OK)
 		return err;
 	if (!vg_cur_u16(c, &rr->type) || !vg_cur_u16(c, &rr->rclass) ||
 	    !vg_cur_u32(c, &rr->ttl) || !vg_cur_u16(c, &rdlength))
@@ -197,7 +218,7 @@ dns_answer(struct vg_cur *c, const uint8_t *msg, struct vg_dns_msg *out)
 		rr->ttl = 0;
 
 	if (rr->rclass != DNS_CLASS_IN)
-		return DNS_NAME_OK;
+		return DNS_OK;
 	switch (rr->type) {
 	case VG_DNS_T_A:
 	case VG_DNS_T_AAAA:
@@ -207,23 +228,23 @@ dns_answer(struct vg_cur *c, const uint8_t *msg, struct vg_dns_msg *out)
 		break;
 	case VG_DNS_T_CNAME:
 		if (!keep)
-			return DNS_NAME_OK; /* not kept: skipped by rdlength, target unchecked */
-		if ((err = dns_cname(msg, rd_off, rdlength, rr->data.target)) != DNS_NAME_OK)
+			return DNS_OK; /* not kept: skipped by rdlength, target unchecked */
+		if ((err = dns_cname(msg, rd_off, rdlength, rr->data.target)) != DNS_OK)
 			return err;
 		break;
 	default:
-		return DNS_NAME_OK;
+		return DNS_OK;
 	}
 	if (keep)
 		out->n_answers++;
-	return DNS_NAME_OK;
+	return DNS_OK;
 }
 
 enum vg_parse_rc
 vg_dns_parse(const uint8_t *msg, size_t len, struct vg_dns_msg *out, struct vg_anomalies *an)
 {
 	struct vg_cur c;
-	enum vg_anomaly err = DNS_NAME_OK;
+	enum vg_anomaly err = DNS_OK;
 	uint16_t flags;
 	unsigned walked = 0, i;
 
@@ -247,19 +268,19 @@ vg_dns_parse(const uint8_t *msg, size_t len, struct vg_dns_msg *out, struct vg_a
 	 * them: the first record that does not fit ends the walk as truncated.
 	 * VG_DNS_RECORDS_MAX bounds the work a crafted 64 KiB message can cause.
 	 */
-	for (i = 0; i < out->qdcount && err == DNS_NAME_OK; i++) {
+	for (i = 0; i < out->qdcount && err == DNS_OK; i++) {
 		if (++walked > VG_DNS_RECORDS_MAX)
 			err = VG_AN_DNS_TOO_MANY_RECORDS;
 		else
 			err = dns_question(&c, out);
 	}
-	for (i = 0; i < out->ancount && err == DNS_NAME_OK; i++) {
+	for (i = 0; i < out->ancount && err == DNS_OK; i++) {
 		if (++walked > VG_DNS_RECORDS_MAX)
 			err = VG_AN_DNS_TOO_MANY_RECORDS;
 		else
 			err = dns_answer(&c, msg, out);
 	}
-	if (err != DNS_NAME_OK) {
+	if (err != DNS_OK) {
 		vg_anomaly_inc(an, err);
 		return VG_PARSE_ERROR;
 	}

@@ -419,7 +419,11 @@ walk_packet(struct vg_quic *q, struct vg_cur *c, struct long_hdr *first, bool is
 	case LH_OK:
 		break;
 	case LH_NOT_OURS:
-		/* §12.2: a short header packet ends the datagram's coalesced packets. */
+		/*
+		 * §12.2: a short header packet ends the coalesced packets; so does
+		 * anything else that is not a long header of ours (zero padding
+		 * after the last packet reads as a short header).
+		 */
 		return WALK_STOP;
 	case LH_BAD_CID:
 		vg_anomaly_inc(an, VG_AN_QUIC_BAD_CID);

@@ -49,6 +49,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 #   tcp.no_subdissector_on_error  off: a TCP analysis error must not hide the payload.
 #   tls.desegment_ssl_records     a ClientHello split over records/segments is reassembled.
 #   http.desegment_headers        the Host header is read from the reassembled head.
+#   http.desegment_body           off: with it on, a request whose body is never complete
+#                                 (capture cut, segment lost) is never reported at all.
 #   quic.reassemble_crypto_out_of_order
 #                                 a ClientHello split over several Initials is reassembled.
 # The TLS, HTTP and QUIC heuristic dissectors (on by default in tshark 4.0) find those
@@ -61,6 +63,7 @@ PREFS="-n
  -o tcp.no_subdissector_on_error:FALSE
  -o tls.desegment_ssl_records:TRUE
  -o http.desegment_headers:TRUE
+ -o http.desegment_body:FALSE
  -o quic.reassemble_crypto_out_of_order:TRUE
  --enable-heuristic tls_tcp
  --enable-heuristic http_tcp

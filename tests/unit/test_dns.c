@@ -1,4 +1,4 @@
-/* test_dns.c - unit tests for the DNS message parser: hand-built, malformed and captured messages. */
+/* test_dns.c - DNS parser unit tests: hand-built, malformed and captured messages. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -184,7 +184,10 @@ test_query(void **state)
 	assert_int_equal(m.questions[0].qclass, 1);
 }
 
-/* Response: example.com ANY; answers A 93.184.216.34 ttl 3600, AAAA 2606:2800:220:1:248:1893:25c8:1946 ttl 300. */
+/*
+ * Response to example.com ANY: A 93.184.216.34 ttl 3600 and
+ * AAAA 2606:2800:220:1:248:1893:25c8:1946 ttl 300.
+ */
 static const uint8_t msg_a_aaaa[] = {
 	0xbe, 0xef, 0x81, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
 	0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, /* 12 */
@@ -194,7 +197,8 @@ static const uint8_t msg_a_aaaa[] = {
 	0x5d, 0xb8, 0xd8, 0x22,
 	/* 45: c00c AAAA IN ttl 300 len 16 */
 	0xc0, 0x0c, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x10,
-	0x26, 0x06, 0x28, 0x00, 0x02, 0x20, 0x00, 0x01, 0x02, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46,
+	0x26, 0x06, 0x28, 0x00, 0x02, 0x20, 0x00, 0x01,
+	0x02, 0x48, 0x18, 0x93, 0x25, 0xc8, 0x19, 0x46,
 };
 
 static void
@@ -380,7 +384,7 @@ test_cname_loop_without_question(void **state)
 	assert_int_equal(s.a[0].ttl, 20);
 }
 
-/* Five questions q1..q5 (8 bytes each from 12), then q5 A 10.1.1.1 whose owner points at q5 (offset 44). */
+/* Questions q1..q5 (8 bytes each from 12), then q5 A 10.1.1.1, its owner a pointer to q5 at 44. */
 static const uint8_t msg_questions[] = {
 	0x00, 0x05, 0x81, 0x80, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
 	0x02, 0x71, 0x31, 0x00, 0x00, 0x01, 0x00, 0x01, /* 12: q1 */
@@ -549,7 +553,8 @@ test_mdns_query_unicast_bit(void **state)
 	/* mDNS QU question (RFC 6762 §5.4): "printer.local" A, qclass 0x8001. */
 	static const uint8_t msg[] = {
 		0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x07, 0x70, 0x72, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x05, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x00,
+		0x07, 0x70, 0x72, 0x69, 0x6e, 0x74, 0x65, 0x72,
+		0x05, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x00,
 		0x00, 0x01, 0x80, 0x01,
 	};
 	struct vg_anomalies an;
@@ -675,6 +680,15 @@ test_too_many_records(void **state)
 	assert_int_equal(parse(w.b, w.n, &an), VG_PARSE_DONE);
 	assert_int_equal(an_total(&an), 0);
 	assert_int_equal(m.n_answers, 12);
+
+	/* One answer more (ancount 13 and its bytes): record 513 is refused. */
+	w.b[7] = 13;
+	mb_u8(&w, 0);
+	mb_rr(&w, VG_DNS_T_A, 1, 4);
+	mb_u32(&w, 12);
+	assert_int_equal(parse(w.b, w.n, &an), VG_PARSE_ERROR);
+	assert_anomaly(&an, VG_AN_DNS_TOO_MANY_RECORDS);
+	assert_int_equal(m.n_answers, 12);
 }
 
 /* ---- malformed messages ---- */
@@ -767,11 +781,12 @@ test_bad_label_types(void **state)
 {
 	struct vg_anomalies an;
 	struct mb w;
+	unsigned i;
 
 	/* 64-byte label: 0x40 is the 0b01 extended label type, not a length. */
 	mb_header(&w, 0x0100, 1, 0);
 	mb_u8(&w, 0x40);
-	for (unsigned i = 0; i < 64; i++)
+	for (i = 0; i < 64; i++)
 		mb_u8(&w, 'a');
 	mb_u8(&w, 0);
 	mb_u16(&w, 1);
@@ -816,6 +831,7 @@ test_name_length(void **state)
 	static const unsigned l254[] = { 63, 63, 63, 62 }; /* 254 */
 	static const unsigned l319[] = { 63, 63, 63, 63, 63 }; /* 321 bytes on the wire */
 	static const unsigned esc[] = { 63, 1 }; /* 63 x "\001" = 252, + ".a" = 254 */
+	static const unsigned l253_1[] = { 63, 63, 63, 61, 1 }; /* 253, then no room for the dot */
 	struct vg_anomalies an;
 	struct mb w;
 
@@ -828,6 +844,10 @@ test_name_length(void **state)
 	assert_anomaly(&an, VG_AN_DNS_NAME_TOO_LONG);
 
 	build_long_name(&w, l319, 5, 'a');
+	assert_int_equal(parse(w.b, w.n, &an), VG_PARSE_ERROR);
+	assert_anomaly(&an, VG_AN_DNS_NAME_TOO_LONG);
+
+	build_long_name(&w, l253_1, 5, 'a');
 	assert_int_equal(parse(w.b, w.n, &an), VG_PARSE_ERROR);
 	assert_anomaly(&an, VG_AN_DNS_NAME_TOO_LONG);
 
@@ -1067,7 +1087,8 @@ test_capture_invalid_names(void **state)
 	assert_int_equal(parse(f1, sizeof(f1), &an), VG_PARSE_ERROR);
 	assert_anomaly(&an, VG_AN_DNS_TRUNCATED);
 	assert_int_equal(parse(f2, sizeof(f2), &an), VG_PARSE_ERROR);
-	assert_anomaly(&an, VG_AN_DNS_POINTER_FORWARD); /* a self pointer is not strictly backwards */
+	/* A self pointer is not strictly backwards. */
+	assert_anomaly(&an, VG_AN_DNS_POINTER_FORWARD);
 	assert_int_equal(parse(f3, sizeof(f3), &an), VG_PARSE_ERROR);
 	assert_anomaly(&an, VG_AN_DNS_TRUNCATED);
 	assert_int_equal(m.id, 0x2224);

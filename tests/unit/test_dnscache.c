@@ -138,19 +138,29 @@ test_eviction_order(void **state)
 		assert_string_equal(vg_dnscache_get(c, &x, T0 + 10), name);
 	}
 
-	/* A rewrite makes h1 the newest; reading h2 does not protect it. */
-	x = nth(1);
-	vg_dnscache_put(c, &x, "h1.again", 3600, T0 + 20);
+	/*
+	 * Oldest first is now h1, h2, h3, ... A rewrite makes h2 the newest;
+	 * reading h1 does not protect it. Two new names then push out h1 and
+	 * h3, skipping the rewritten h2.
+	 */
 	x = nth(2);
+	vg_dnscache_put(c, &x, "h2.again", 3600, T0 + 20);
+	x = nth(1);
 	assert_non_null(vg_dnscache_get(c, &x, T0 + 21));
 	x = nth(100);
 	vg_dnscache_put(c, &x, "h100.example", 3600, T0 + 22);
-	x = nth(2);
-	assert_null(vg_dnscache_get(c, &x, T0 + 23));
+	x = nth(101);
+	vg_dnscache_put(c, &x, "h101.example", 3600, T0 + 22);
 	x = nth(1);
-	assert_string_equal(vg_dnscache_get(c, &x, T0 + 23), "h1.again");
+	assert_null(vg_dnscache_get(c, &x, T0 + 23));
+	x = nth(3);
+	assert_null(vg_dnscache_get(c, &x, T0 + 23));
+	x = nth(2);
+	assert_string_equal(vg_dnscache_get(c, &x, T0 + 23), "h2.again");
+	x = nth(4);
+	assert_string_equal(vg_dnscache_get(c, &x, T0 + 23), "h4.example");
 	vg_dnscache_stats(c, &st);
-	assert_int_equal(st.evictions, 2);
+	assert_int_equal(st.evictions, 3);
 	vg_dnscache_free(c);
 }
 

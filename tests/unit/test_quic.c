@@ -606,6 +606,10 @@ test_a2_v2(void **state)
 static const char a1_key[] = "1f369613dd76d5467730efcbe3b1a22d";
 static const char a1_iv[] = "fa044b2f42a3fd3b46fb255c";
 static const char a1_hp[] = "9f50449e04a0e810283a1e9933adedd2";
+/* RFC 9369 A.1: the same DCID's QUIC v2 client keys. */
+static const char a1_v2_key[] = "8b1a0bc121284290a29e0971b5cd045d";
+static const char a1_v2_iv[] = "91f73e2351d8fa91660e909f";
+static const char a1_v2_hp[] = "45b95e15235d6f45a6b19cbcb0294ba9";
 
 struct seal_opt {
 	uint64_t pn;
@@ -613,6 +617,7 @@ struct seal_opt {
 	size_t payload_len;  /* frames padded with zeros to this */
 	uint8_t reserved;    /* reserved bits to set (0..3) */
 	const char *dcid;    /* hex; NULL for the RFC DCID */
+	bool v2;             /* QUIC v2 (RFC 9369) instead of v1 */
 };
 
 static size_t
@@ -644,20 +649,27 @@ seal(uint8_t *out, const struct seal_opt *o, const uint8_t *frames, size_t flen)
 	int outl = 0;
 	EVP_CIPHER_CTX *ctx;
 
-	unhex(a1_key, key, sizeof(key));
-	unhex(a1_iv, iv, sizeof(iv));
-	unhex(a1_hp, hp, sizeof(hp));
+	unhex(o->v2 ? a1_v2_key : a1_key, key, sizeof(key));
+	unhex(o->v2 ? a1_v2_iv : a1_iv, iv, sizeof(iv));
+	unhex(o->v2 ? a1_v2_hp : a1_hp, hp, sizeof(hp));
 	dlen = unhex(o->dcid != NULL ? o->dcid : rfc_dcid, dcid, sizeof(dcid));
 	assert_true(flen <= o->payload_len && o->payload_len < sizeof(payload));
 	memset(payload, 0, sizeof(payload));
 	if (flen > 0)
 		memcpy(payload, frames, flen);
-	/* RFC 9000 §17.2.2 Initial: type 0b00, no SCID, no token, 2-byte Length. */
-	out[n++] = (uint8_t)(0xc0 | o->reserved << 2 | (o->pn_len - 1));
-	out[n++] = 0;
-	out[n++] = 0;
-	out[n++] = 0;
-	out[n++] = 1;
+	/* RFC 9000 §17.2.2 Initial: type 0b00 (v2: 0b01), no SCID, no token, 2-byte Length. */
+	out[n++] = (uint8_t)(0xc0 | (o->v2 ? 0x10 : 0) | o->reserved << 2 | (o->pn_len - 1));
+	if (o->v2) {
+		out[n++] = 0x6b;
+		out[n++] = 0x33;
+		out[n++] = 0x43;
+		out[n++] = 0xcf;
+	} else {
+		out[n++] = 0;
+		out[n++] = 0;
+		out[n++] = 0;
+		out[n++] = 1;
+	}
 	out[n++] = (uint8_t)dlen;
 	memcpy(out + n, dcid, dlen);
 	n += dlen;
@@ -918,6 +930,56 @@ test_sealed_packet_numbers(void **state)
 	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, NULL, &an), VG_PARSE_DONE);
 	assert_int_equal(an_total(&an), 0);
 	vg_quic_free(q);
+}
+
+/*
+ * A flow that starts in v1 and continues in v2 (compatible version
+ * negotiation, RFC 9368): the v2 keys come from the same original DCID.
+ * DONE reports the version of the first Initial.
+ */
+static void
+test_sealed_version_switch(void **state)
+{
+	uint8_t hello[BUF_MAX], fr[BUF_MAX], p[BUF_MAX];
+	struct seal_opt o = { .pn = 0, .pn_len = 1, .payload_len = 300 };
+	struct vg_tls_hello h;
+	struct vg_anomalies an;
+	struct vg_quic *q = vg_quic_new();
+	uint32_t ver = 0;
+	size_t hl = rfc_hello(hello), n;
+
+	memset(&an, 0, sizeof(an));
+	n = seal(p, &o, fr, crypto_frame(fr, 0, hello, 100));
+	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, &ver, &an), VG_PARSE_MORE);
+	o.pn = 1;
+	o.v2 = true;
+	n = seal(p, &o, fr, crypto_frame(fr, 100, hello + 100, hl - 100));
+	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, &ver, &an), VG_PARSE_DONE);
+	assert_int_equal(ver, VG_QUIC_V1);
+	assert_string_equal(h.sni, "example.com");
+	assert_int_equal(an_total(&an), 0);
+	vg_quic_free(q);
+}
+
+/*
+ * The test's sealer reproduces the RFC 9001 and RFC 9369 A.2 packets byte
+ * for byte, so the sealed packets used above and below are checked too.
+ */
+static void
+test_sealer_matches_rfc(void **state)
+{
+	uint8_t fr[BUF_MAX], p[BUF_MAX], want[BUF_MAX];
+	struct seal_opt o = { .pn = 2, .pn_len = 4, .payload_len = 1162 };
+	size_t n, flen;
+
+	flen = unhex(rfc_v1_crypto, fr, sizeof(fr));
+	n = seal(p, &o, fr, flen);
+	assert_int_equal(n, unhex(rfc_v1_packet, want, sizeof(want)));
+	assert_memory_equal(p, want, n);
+	o.v2 = true;
+	n = seal(p, &o, fr, flen);
+	assert_int_equal(n, unhex(rfc_v2_packet, want, sizeof(want)));
+	assert_memory_equal(p, want, n);
 }
 
 /* ACK with ECN counts (0x03) and several ranges, then the whole hello. */
@@ -1451,6 +1513,8 @@ main(void)
 		cmocka_unit_test(test_sealed_other_dcid_ignored),
 		cmocka_unit_test(test_sealed_conflict),
 		cmocka_unit_test(test_sealed_packet_numbers),
+		cmocka_unit_test(test_sealed_version_switch),
+		cmocka_unit_test(test_sealer_matches_rfc),
 		cmocka_unit_test(test_sealed_ack_ecn),
 		cmocka_unit_test(test_sealed_connection_close),
 		cmocka_unit_test(test_capture_chromium_fragmented),
