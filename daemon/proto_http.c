@@ -280,15 +280,10 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 		host = value;
 	}
 
-	if (!vg_cur_empty(&host)) {
-		if (!http_set_host(&host, out))
-			vg_anomaly_inc(an, VG_AN_HTTP_BAD_HOST);
-		return VG_PARSE_DONE;
-	}
 	/*
-	 * No Host, or an empty one, which RFC 9112 §3.2 has a client send for
-	 * a target without authority: the target may still name the host, in
-	 * absolute-form (§3.2.2) or as CONNECT's authority-form (§3.2.3).
+	 * A target that names the host wins over Host: RFC 9112 §3.2.2 has the
+	 * server ignore Host for absolute-form, and CONNECT's authority-form
+	 * (§3.2.3) is where the tunnel goes. Otherwise Host names the host.
 	 */
 	if (strcmp(out->method, "CONNECT") == 0) {
 		auth = target;
@@ -296,8 +291,8 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 	} else {
 		has_auth = http_target_authority(&target, &auth);
 	}
-	if (has_auth) {
-		if (!http_set_host(&auth, out))
+	if (has_auth || !vg_cur_empty(&host)) {
+		if (!http_set_host(has_auth ? &auth : &host, out))
 			vg_anomaly_inc(an, VG_AN_HTTP_BAD_HOST);
 		return VG_PARSE_DONE;
 	}

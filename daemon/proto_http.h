@@ -24,8 +24,9 @@ struct vg_http_request {
 /*
  * Parses the start of a client stream as an HTTP/1.x request (RFC 9112 §3)
  * up to the end of its header section. When the request line carries an
- * absolute URI (proxy form, RFC 9112 §3.2.2) or a CONNECT authority, its host is
- * used when no Host header is present. Same return convention as the TLS
+ * absolute URI (proxy form, RFC 9112 §3.2.2) or a CONNECT authority, its host
+ * is used, as a server would, even when a Host header disagrees; otherwise the
+ * Host header names the host. Same return convention as the TLS
  * parser; NOMATCH when the bytes do not start with a method token and a
  * space.
  */

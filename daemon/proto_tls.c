@@ -9,9 +9,8 @@
 #define TLS_RECORD_HDR 5        /* type(1) legacy_record_version(2) length(2) */
 #define TLS_HS_HDR 4            /* msg_type(1) length(3) */
 /*
- * RFC 8446 §5.1 caps a plaintext fragment at 2^14; TLS 1.2 ciphertext may be
- * 2^14 + 2048, and some stacks round up, so accept 2^14 + 256 before calling
- * the record broken.
+ * RFC 8446 §5.1 caps a plaintext fragment at 2^14; accept up to the 2^14 + 256
+ * of a protected record (§5.2), as peers do, before calling the record broken.
  */
 #define TLS_RECORD_MAX (16384 + 256)
 /*

@@ -568,8 +568,8 @@ test_absolute_form(void **state)
 	expect_host("GET http://a.example#f HTTP/1.1\r\n\r\n", "a.example", 0);
 	expect_host("GET http://a.example HTTP/1.1\r\n\r\n", "a.example", 0);
 	expect_host("GET ws+x.y://[2001:db8::2]:81/ HTTP/1.1\r\n\r\n", "2001:db8::2", 81);
-	/* When both are present, Host is the one reported (proto_http.h). */
-	expect_host("GET http://a.example/ HTTP/1.1\r\nHost: b.example\r\n\r\n", "b.example", 0);
+	/* When both are present the target wins, as at a server (RFC 9112 §3.2.2). */
+	expect_host("GET http://a.example/ HTTP/1.1\r\nHost: b.example\r\n\r\n", "a.example", 0);
 	/* userinfo is an error in http(s) URIs (RFC 9110 §4.2.4) */
 	expect_no_host("GET http://u:p@a.example/ HTTP/1.1\r\n\r\n", VG_AN_HTTP_BAD_HOST);
 	expect_no_host("GET http:///x HTTP/1.1\r\n\r\n", VG_AN_HTTP_BAD_HOST);
