@@ -42,6 +42,14 @@ vg_cur_skip(struct vg_cur *c, size_t n)
 	return true;
 }
 
+/* Ends the span n bytes after the current position, when fewer than n are left nothing changes. */
+static inline void
+vg_cur_limit(struct vg_cur *c, size_t n)
+{
+	if (n < c->len - c->off)
+		c->len = c->off + n;
+}
+
 /* Absolute repositioning; used by DNS name decompression, which checks direction itself. */
 static inline bool
 vg_cur_seek(struct vg_cur *c, size_t off)

@@ -322,8 +322,7 @@ dec_l4(struct dctx *d, struct vg_cur *c, uint8_t proto, uint32_t declared)
 		if (ulen < 8 || ulen > declared)
 			return bad(d, VG_AN_UDP_BAD_LENGTH);
 		p->payload_wire_len = ulen - 8u;
-		if (vg_cur_left(c) > p->payload_wire_len)
-			c->len = c->off + p->payload_wire_len;
+		vg_cur_limit(c, p->payload_wire_len);
 		d->st->udp++;
 		if (!p->fragment && udp_tunnel(d, c, &rc))
 			return rc;

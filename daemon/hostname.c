@@ -23,7 +23,7 @@ vg_hostname_canon(const uint8_t *in, size_t len, char *out)
 	vg_cur_init(&c, in, len);
 	/* One trailing dot names the root explicitly (RFC 1034 §3.1); drop it. */
 	if (len > 1 && vg_cur_peek(&c, len - 1, &ch) && ch == '.')
-		c.len--;
+		vg_cur_limit(&c, len - 1);
 	if (vg_cur_left(&c) == 0 || vg_cur_left(&c) > VG_HOSTNAME_MAX)
 		return false;
 	while (vg_cur_u8(&c, &ch)) {

@@ -86,21 +86,48 @@ http_eq_nocase(const struct vg_cur *tok, const char *s)
 	return true;
 }
 
+/* True when the line contains "HTTP/": a request line that meant to be HTTP. */
+static bool
+http_mentions_version(const struct vg_cur *line)
+{
+	static const char tag[] = "HTTP/";
+	struct vg_cur c = *line;
+	size_t i;
+	uint8_t ch;
+
+	while (vg_cur_left(&c) >= sizeof(tag) - 1) {
+		for (i = 0; i < sizeof(tag) - 1 && vg_cur_peek(&c, i, &ch) && ch == (uint8_t)tag[i]; i++)
+			;
+		if (i == sizeof(tag) - 1)
+			return true;
+		vg_cur_skip(&c, 1);
+	}
+	return false;
+}
+
 /*
  * request-line = method SP request-target SP HTTP-version (RFC 9112 §3).
- * The method was checked already; this parses the whole line.
+ * The method was checked already; this parses the whole line. A broken
+ * line that still names an HTTP version is an HTTP client getting it
+ * wrong: counted, *target left empty, and DONE so the caller reads the
+ * header fields, since the Host there still names the destination. A
+ * broken line that names no version (HTTP/0.9, SMTP's "EHLO host") is
+ * NOMATCH: not the HTTP/1.x this parser reports on.
  */
 static enum vg_parse_rc
 http_request_line(struct vg_cur *line, struct vg_http_request *out, struct vg_cur *target,
-    struct vg_anomalies *an)
+    bool *bad_line)
 {
+	const struct vg_cur whole = *line;
 	struct vg_cur method, t;
 	uint8_t ch, ver[8];
 
-	if (!http_until_sp(line, &method) || !http_until_sp(line, target))
+	if (!http_until_sp(line, &method))
 		goto bad;
 	vg_cur_copy(&method, out->method, vg_cur_len(&method));
 	out->method[vg_cur_len(&method)] = '\0';
+	if (!http_until_sp(line, target))
+		goto bad;
 	/* No whitespace or controls inside the target (RFC 9112 §3.2). */
 	if (vg_cur_empty(target))
 		goto bad;
@@ -120,8 +147,14 @@ http_request_line(struct vg_cur *line, struct vg_http_request *out, struct vg_cu
 	out->version_minor = (uint8_t)(ver[7] - '0');
 	return VG_PARSE_DONE;
 bad:
-	vg_anomaly_inc(an, VG_AN_HTTP_BAD_REQUEST_LINE);
-	return VG_PARSE_ERROR;
+	if (!http_mentions_version(&whole)) {
+		out->method[0] = '\0';
+		return VG_PARSE_NOMATCH;
+	}
+	*bad_line = true;
+	vg_cur_init(target, NULL, 0);
+	out->version_minor = 0; /* unknown: no missing-Host anomaly on top */
+	return VG_PARSE_DONE;
 }
 
 /*
@@ -138,7 +171,8 @@ http_field_line(struct vg_cur *line, bool *is_host, struct vg_cur *value)
 	*is_host = false;
 	/*
 	 * A line starting with whitespace is obs-fold (RFC 9112 §5.2) or
-	 * whitespace before the first field (§2.2); both are refused here.
+	 * whitespace before the first field (§2.2); the caller unfolds the
+	 * first and this refuses the second.
 	 */
 	for (i = 0; vg_cur_peek(line, i, &ch) && ch != ':'; i++)
 		if (!http_tchar(ch))
@@ -208,7 +242,7 @@ http_set_host(const struct vg_cur *v, struct vg_http_request *out)
 	/* userinfo in an http(s) authority is to be treated as an error (RFC 9110 §4.2.4). */
 	if (vg_cur_empty(v) || http_has_byte(v, '@'))
 		return false;
-	if (!vg_hostname_from_host(v->buf, vg_cur_len(v), out->host, &out->host_port)) {
+	if (!vg_hostname_from_host(vg_cur_here(v), vg_cur_left(v), out->host, &out->host_port)) {
 		out->host[0] = '\0';
 		out->host_port = 0;
 		return false;
@@ -224,7 +258,8 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 	struct vg_cur c, line, target, value, host, auth;
 	size_t i;
 	uint8_t ch;
-	bool host_seen = false, is_host, has_auth;
+	bool host_seen = false, is_host, has_auth, last_was_host = false, bad_line = false;
+	unsigned fields = 0;
 	enum vg_parse_rc rc;
 
 	memset(out, 0, sizeof(*out));
@@ -255,7 +290,7 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 
 	if (!http_line(&c, &line))
 		goto more;
-	rc = http_request_line(&line, out, &target, an);
+	rc = http_request_line(&line, out, &target, &bad_line);
 	if (rc != VG_PARSE_DONE)
 		return rc;
 
@@ -265,10 +300,24 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 			goto more;
 		if (vg_cur_empty(&line))
 			break;
+		/*
+		 * obs-fold (RFC 9112 §5.2): a line starting with SP or HTAB
+		 * continues the previous field; a recipient may unfold it. It
+		 * matters only when it continues Host, which must be one token.
+		 */
+		if (vg_cur_peek(&line, 0, &ch) && (ch == ' ' || ch == '\t') && fields > 0) {
+			if (last_was_host) {
+				vg_anomaly_inc(an, VG_AN_HTTP_BAD_HOST);
+				return VG_PARSE_ERROR;
+			}
+			continue;
+		}
+		fields++;
 		if (!http_field_line(&line, &is_host, &value)) {
 			vg_anomaly_inc(an, VG_AN_HTTP_BAD_HEADER);
 			return VG_PARSE_ERROR;
 		}
+		last_was_host = is_host;
 		if (!is_host)
 			continue;
 		/* RFC 9112 §3.2: more than one Host line must be rejected. */
@@ -285,14 +334,27 @@ vg_http_parse_request(const uint8_t *buf, size_t len, struct vg_http_request *ou
 	 * server ignore Host for absolute-form, and CONNECT's authority-form
 	 * (§3.2.3) is where the tunnel goes. Otherwise Host names the host.
 	 */
-	if (strcmp(out->method, "CONNECT") == 0) {
+	if (strcmp(out->method, "CONNECT") == 0 && !vg_cur_empty(&target)) {
 		auth = target;
 		has_auth = true;
 	} else {
 		has_auth = http_target_authority(&target, &auth);
 	}
-	if (has_auth || !vg_cur_empty(&host)) {
-		if (!http_set_host(has_auth ? &auth : &host, out))
+	/* Counted only now: a head still arriving returns MORE without counting. */
+	if (bad_line)
+		vg_anomaly_inc(an, VG_AN_HTTP_BAD_REQUEST_LINE);
+	if (has_auth && !http_set_host(&auth, out) && strcmp(out->method, "CONNECT") == 0 &&
+	    !vg_cur_empty(&host)) {
+		/* CONNECT needs authority-form (RFC 9112 §3.2.3): "CONNECT /" is a broken line. */
+		vg_anomaly_inc(an, VG_AN_HTTP_BAD_REQUEST_LINE);
+		has_auth = false;
+	} else if (has_auth) {
+		if (!out->has_host)
+			vg_anomaly_inc(an, VG_AN_HTTP_BAD_HOST);
+		return VG_PARSE_DONE;
+	}
+	if (!vg_cur_empty(&host)) {
+		if (!http_set_host(&host, out))
 			vg_anomaly_inc(an, VG_AN_HTTP_BAD_HOST);
 		return VG_PARSE_DONE;
 	}

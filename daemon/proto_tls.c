@@ -55,7 +55,7 @@ tls_ext_server_name(struct vg_cur *ext, struct vg_tls_hello *out, bool *bad_name
 			continue;
 		seen = true;
 		/* HostName<1..2^16-1>; an empty or invalid name is reported, not fatal. */
-		if (!vg_hostname_canon(name.buf, vg_cur_len(&name), out->sni)) {
+		if (!vg_hostname_canon(vg_cur_here(&name), vg_cur_left(&name), out->sni)) {
 			*bad_name = true;
 			continue;
 		}

@@ -45,9 +45,10 @@ run(const uint8_t *data, size_t size, struct vg_http_request *r)
 		    r->has_host != (r->host[0] != '\0') || (!r->has_host && r->host_port != 0) ||
 		    r->version_minor > 9)
 			__builtin_trap();
-		/* Success carries at most a Host complaint. */
-		if (total(&an) != an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] ||
-		    total(&an) > 1)
+		/* Success carries at most a request-line and a Host complaint. */
+		if (total(&an) != an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] +
+		    an.n[VG_AN_HTTP_BAD_REQUEST_LINE] || an.n[VG_AN_HTTP_BAD_REQUEST_LINE] > 1 ||
+		    an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] > 1)
 			__builtin_trap();
 		break;
 	default:

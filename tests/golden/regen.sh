@@ -155,6 +155,9 @@ function hostof(h,   rest, p) {
 # first 4 questions and the first 32 A/AAAA/CNAME answer records of a message are kept
 # (VG_DNS_QUESTIONS_MAX, VG_DNS_ANSWERS_MAX); names as vg_hostname_canon() would give
 # them, "<Root>" as "."; names tshark had to escape are left out (see DIFFERENCES.md).
+# Sections are taken by wire position: an UPDATE's Zone (RFC 2136 §2.3) is read as the
+# question section and its Prerequisites as the answer section, as a parser that does
+# not look at the opcode reads them.
 DNS_JQ='
 def each: if type == "array" then .[] else . end;
 def lastv: if type == "array" then .[-1] else . end;
@@ -176,10 +179,10 @@ reduce (.[]._source.layers) as $l ({n: {}, flow: {}, out: []};
 		| .flow[$key] as $flow
 		| if .n[$key] > 32 then . else
 			.out += [($l.dns, $l.mdns) | select(. != null) | each | objects
-			    | ([.Queries | objects | to_entries[] | .value | each | objects
+			    | ([(.Queries, .Zone) | objects | to_entries[] | .value | each | objects
 				| .["dns.qry.name"] | strings] | .[0:4][]
 				| canon | select(valid) | "\($flow) q \(.)"),
-			      ([.Answers | objects | to_entries[] | .value | each | objects
+			      ([(.Answers, .Prerequisites) | objects | to_entries[] | .value | each | objects
 				| select(.["dns.resp.type"] == "1" or .["dns.resp.type"] == "5"
 				    or .["dns.resp.type"] == "28")] | .[0:32][]
 				| select(.["dns.resp.type"] != "5")

@@ -150,6 +150,26 @@ test_varint(void **state)
 }
 
 static void
+test_limit(void **state)
+{
+	struct vg_cur c;
+	uint8_t b;
+
+	vg_cur_init(&c, bytes, sizeof(bytes));
+	vg_cur_skip(&c, 2);
+	vg_cur_limit(&c, 3);
+	assert_int_equal(vg_cur_left(&c), 3);
+	assert_true(vg_cur_skip(&c, 2));
+	assert_true(vg_cur_u8(&c, &b));
+	assert_int_equal(b, 0x05);
+	assert_false(vg_cur_u8(&c, &b));
+	/* A limit beyond the end never extends the span. */
+	vg_cur_init(&c, bytes, 4);
+	vg_cur_limit(&c, 100);
+	assert_int_equal(vg_cur_left(&c), 4);
+}
+
+static void
 test_null_buffer(void **state)
 {
 	struct vg_cur c;
@@ -169,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_sub_and_bytes),
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_varint),
+		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_null_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

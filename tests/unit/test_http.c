@@ -214,12 +214,12 @@ static const struct real_req reals[] = {
 	{ RQ(docker), VG_PARSE_DONE, "HEAD", "192.168.122.87", 2375, 1, -1 },
 	/* asterisk-form with bare LF line ends; tshark http.host: www.google.com */
 	{ RQ(options), VG_PARSE_DONE, "OPTIONS", "www.google.com", 0, 1, -1 },
-	/* "OPTIONS HTTP/1.1": no target, tshark reads the version as the URI */
-	{ RQ(opt_nouri), VG_PARSE_ERROR, NULL, NULL, 0, 0, VG_AN_HTTP_BAD_REQUEST_LINE },
+	/* "OPTIONS HTTP/1.1": no target; still an HTTP client, tshark http.host: www.google.com */
+	{ RQ(opt_nouri), VG_PARSE_DONE, "OPTIONS", "www.google.com", 0, 0, VG_AN_HTTP_BAD_REQUEST_LINE },
 	/* "OPTIONS\n": no SP after the method, so not taken for HTTP */
 	{ RQ(opt_nover), VG_PARSE_NOMATCH, NULL, NULL, 0, 0, -1 },
-	/* "GET HTTP/1.1": same as opt_nouri */
-	{ RQ(nouri), VG_PARSE_ERROR, NULL, NULL, 0, 0, VG_AN_HTTP_BAD_REQUEST_LINE },
+	/* "GET HTTP/1.1": same as opt_nouri; tshark http.host: bro.org */
+	{ RQ(nouri), VG_PARSE_DONE, "GET", "bro.org", 0, 0, VG_AN_HTTP_BAD_REQUEST_LINE },
 	/* two pipelined GETs; tshark http.host of the first: www.mozilla.org */
 	{ RQ(pipelined), VG_PARSE_DONE, "GET", "www.mozilla.org", 0, 1, -1 },
 	/* tshark http.host: sandbox.kaazing.net */
@@ -441,32 +441,61 @@ test_method(void **state)
 	assert_int_equal(need, 1);
 }
 
+/* DONE with one http.bad_request_line and no host. */
+static void
+expect_bad_line(const void *req, size_t len)
+{
+	struct vg_http_request r;
+	struct vg_anomalies an;
+	size_t need;
+
+	assert_int_equal(parse(req, len, &r, &need, &an), VG_PARSE_DONE);
+	assert_one_anomaly(&an, VG_AN_HTTP_BAD_REQUEST_LINE);
+	assert_false(r.has_host);
+}
+
 static void
 test_bad_request_line(void **state)
 {
+	/* Broken lines from a client that still speaks HTTP/1.x: counted, headers still read. */
 	static const char *const bad[] = {
 		"GET  / HTTP/1.1\r\n\r\n",      /* empty target */
 		"GET / HTTP/1.1 \r\n\r\n",      /* trailing SP */
-		"GET / http/1.1\r\n\r\n",       /* version is case-sensitive */
 		"GET / HTTP/2.0\r\n\r\n",
 		"GET / HTTP/1.x\r\n\r\n",
 		"GET / HTTP/11\r\n\r\n",
+		"GET / HTTP/1.\r\n\r\n",
+		"GET /HTTP/1.1\r\n\r\n",        /* no SP before the version */
 		"GET /a b HTTP/1.1\r\n\r\n",    /* SP inside the target */
-		"GET /\r\n\r\n",                /* HTTP/0.9 */
 		"GET / HTTP/1.1\r\r\n\r\n",     /* stray CR */
 		"GET /\ta HTTP/1.1\r\n\r\n",    /* HTAB inside the target */
 		"GET /\177 HTTP/1.1\r\n\r\n",   /* DEL */
+		"CONNECT bad host:443 HTTP/1.1\r\n\r\n",
 	};
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_error(bad[i], VG_AN_HTTP_BAD_REQUEST_LINE);
-	/* NUL in the target */
+	/* Lines that name no HTTP version are not HTTP/1.x at all: nothing counted. */
+	static const char *const other[] = {
+		"GET / http/1.1\r\n\r\n",       /* the version is case-sensitive */
+		"GET /\r\n\r\n",                /* HTTP/0.9 */
+		"EHLO mail.example\r\nMAIL FROM:<a@b>\r\n\r\n", /* SMTP */
+	};
 	static const char nul[] = "GET /\0 HTTP/1.1\r\n\r\n";
 	struct vg_http_request r;
 	struct vg_anomalies an;
 	size_t need;
-	assert_int_equal(parse(nul, sizeof(nul) - 1, &r, &need, &an), VG_PARSE_ERROR);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_bad_line(bad[i], strlen(bad[i]));
+	expect_bad_line(nul, sizeof(nul) - 1);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		expect_nomatch(other[i], strlen(other[i]));
+	/* The Host of a request with a broken line still names the destination. */
+	assert_int_equal(parse_s("GET / HTTP/1.\r\nHost: A.Example\r\n\r\n", &r, &an),
+	    VG_PARSE_DONE);
+	assert_string_equal(r.host, "a.example");
 	assert_one_anomaly(&an, VG_AN_HTTP_BAD_REQUEST_LINE);
+	/* Counted once, when the head is complete, however often the prefix was parsed. */
+	assert_int_equal(parse("GET / HTTP/1.\r\nHost: a", 23, &r, &need, &an), VG_PARSE_MORE);
+	assert_int_equal(an_total(&an), 0);
 }
 
 static void
@@ -590,7 +619,12 @@ test_connect(void **state)
 	expect_host("CONNECT [2001:db8::1]:443 HTTP/1.1\r\n\r\n", "2001:db8::1", 443);
 	expect_host("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", "a.example",
 	    443);
-	expect_error("CONNECT bad host:443 HTTP/1.1\r\n\r\n", VG_AN_HTTP_BAD_REQUEST_LINE);
+	/* Covered by test_bad_request_line: a broken CONNECT line is counted, not fatal. */
+	/* CONNECT to a non-authority target: the line is broken, Host still names the host. */
+	assert_int_equal(parse_s("CONNECT / HTTP/1.1\r\nHost: a.example:443\r\n\r\n", &r, &an),
+	    VG_PARSE_DONE);
+	assert_string_equal(r.host, "a.example");
+	assert_one_anomaly(&an, VG_AN_HTTP_BAD_REQUEST_LINE);
 	expect_no_host("CONNECT b_d!:443 HTTP/1.1\r\n\r\n", VG_AN_HTTP_BAD_HOST);
 	expect_no_host("CONNECT a.example:70000 HTTP/1.1\r\n\r\n", VG_AN_HTTP_BAD_HOST);
 	assert_int_equal(parse_s("CONNECT a.example:443 HTTP/1.0\r\n\r\n", &r, &an),
@@ -605,9 +639,6 @@ static void
 test_bad_headers(void **state)
 {
 	static const char *const bad[] = {
-		/* obs-fold (RFC 9112 §5.2) */
-		"GET / HTTP/1.1\r\nHost: a.com\r\n b.com\r\n\r\n",
-		"GET / HTTP/1.1\r\nX-A: 1\r\n\tcontinued\r\nHost: a.com\r\n\r\n",
 		/* whitespace before the first field (§2.2) */
 		"GET / HTTP/1.1\r\n Host: a.com\r\n\r\n",
 		/* whitespace between name and colon (§5.1) */
@@ -633,6 +664,10 @@ test_bad_headers(void **state)
 	static const char nul[] = "GET / HTTP/1.1\r\nHost: a\0.com\r\n\r\n";
 	assert_int_equal(parse(nul, sizeof(nul) - 1, &r, &need, &an), VG_PARSE_ERROR);
 	assert_one_anomaly(&an, VG_AN_HTTP_BAD_HEADER);
+	/* obs-fold (RFC 9112 §5.2) is unfolded; folding the Host value makes it unusable. */
+	expect_host("GET / HTTP/1.1\r\nX-A: 1\r\n\tcontinued\r\n  more\r\nHost: a.com\r\n\r\n",
+	    "a.com", 0);
+	expect_error("GET / HTTP/1.1\r\nHost: a.com\r\n b.com\r\n\r\n", VG_AN_HTTP_BAD_HOST);
 	/* obs-text and HTAB inside a value are fine */
 	expect_host("GET / HTTP/1.1\r\nX-A: caf\303\251\tok\r\nHost: a.com\r\n\r\n", "a.com", 0);
 }
