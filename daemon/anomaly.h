@@ -91,6 +91,9 @@ struct vg_anomalies {
 	uint64_t n[VG_AN__COUNT];
 };
 
+/* Sum of all counters. */
+uint64_t vg_anomalies_total(const struct vg_anomalies *a);
+
 /* Static string; never NULL for a valid id. */
 const char *vg_anomaly_name(enum vg_anomaly id);
 

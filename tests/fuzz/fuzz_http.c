@@ -7,16 +7,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint64_t
-total(const struct vg_anomalies *an)
-{
-	uint64_t t = 0;
-
-	for (size_t i = 0; i < VG_AN__COUNT; i++)
-		t += an->n[i];
-	return t;
-}
-
 static enum vg_parse_rc
 run(const uint8_t *data, size_t size, struct vg_http_request *r)
 {
@@ -28,15 +18,15 @@ run(const uint8_t *data, size_t size, struct vg_http_request *r)
 	rc = vg_http_parse_request(data, size, r, &need, &an);
 	switch (rc) {
 	case VG_PARSE_MORE:
-		if (need <= size || size >= VG_HTTP_HEAD_MAX || total(&an) != 0)
+		if (need <= size || size >= VG_HTTP_HEAD_MAX || vg_anomalies_total(&an) != 0)
 			__builtin_trap();
 		break;
 	case VG_PARSE_NOMATCH:
-		if (total(&an) != 0)
+		if (vg_anomalies_total(&an) != 0)
 			__builtin_trap();
 		break;
 	case VG_PARSE_ERROR:
-		if (total(&an) != 1)
+		if (vg_anomalies_total(&an) != 1)
 			__builtin_trap();
 		break;
 	case VG_PARSE_DONE:
@@ -46,7 +36,7 @@ run(const uint8_t *data, size_t size, struct vg_http_request *r)
 		    r->version_minor > 9)
 			__builtin_trap();
 		/* Success carries at most a request-line and a Host complaint. */
-		if (total(&an) != an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] +
+		if (vg_anomalies_total(&an) != an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] +
 		    an.n[VG_AN_HTTP_BAD_REQUEST_LINE] || an.n[VG_AN_HTTP_BAD_REQUEST_LINE] > 1 ||
 		    an.n[VG_AN_HTTP_BAD_HOST] + an.n[VG_AN_HTTP_NO_HOST] > 1)
 			__builtin_trap();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "proto_http.h"
+#include "anomaly_assert.h"
 
 /*
  * Real request heads, cut from public captures with
@@ -227,23 +228,6 @@ static const struct real_req reals[] = {
 };
 #define N_REALS (sizeof(reals) / sizeof(reals[0]))
 
-static uint64_t
-an_total(const struct vg_anomalies *an)
-{
-	uint64_t t = 0;
-
-	for (size_t i = 0; i < VG_AN__COUNT; i++)
-		t += an->n[i];
-	return t;
-}
-
-static void
-assert_one_anomaly(const struct vg_anomalies *an, enum vg_anomaly id)
-{
-	assert_int_equal(an->n[id], 1);
-	assert_int_equal(an_total(an), 1);
-}
-
 static enum vg_parse_rc
 parse(const void *buf, size_t len, struct vg_http_request *r, size_t *need,
     struct vg_anomalies *an)
@@ -283,7 +267,7 @@ expect_host(const char *req, const char *host, uint16_t port)
 	assert_true(r.has_host);
 	assert_string_equal(r.host, host);
 	assert_int_equal(r.host_port, port);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* DONE without host, with the given anomaly (-1: none). */
@@ -298,7 +282,7 @@ expect_no_host(const char *req, int anomaly)
 	assert_string_equal(r.host, "");
 	assert_int_equal(r.host_port, 0);
 	if (anomaly < 0)
-		assert_int_equal(an_total(&an), 0);
+		assert_int_equal(vg_anomalies_total(&an), 0);
 	else
 		assert_one_anomaly(&an, (enum vg_anomaly)anomaly);
 }
@@ -321,7 +305,7 @@ expect_nomatch(const void *buf, size_t len)
 	size_t need;
 
 	assert_int_equal(parse(buf, len, &r, &need, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* ---- real captures ---- */
@@ -340,7 +324,7 @@ test_real_requests(void **state)
 		if (q->anomaly >= 0)
 			assert_one_anomaly(&an, (enum vg_anomaly)q->anomaly);
 		else
-			assert_int_equal(an_total(&an), 0);
+			assert_int_equal(vg_anomalies_total(&an), 0);
 		if (q->rc != VG_PARSE_DONE)
 			continue;
 		assert_string_equal(r.method, q->method);
@@ -377,7 +361,7 @@ test_real_every_prefix(void **state)
 			rc = parse(q->buf, p, &r, &need, &an);
 			assert_int_equal(rc, VG_PARSE_MORE);
 			assert_int_equal(need, p + 1);
-			assert_int_equal(an_total(&an), 0);
+			assert_int_equal(vg_anomalies_total(&an), 0);
 		}
 		rc = parse(q->buf, end, &r, &need, &an);
 		assert_int_equal(rc, q->rc);
@@ -495,7 +479,7 @@ test_bad_request_line(void **state)
 	assert_one_anomaly(&an, VG_AN_HTTP_BAD_REQUEST_LINE);
 	/* Counted once, when the head is complete, however often the prefix was parsed. */
 	assert_int_equal(parse("GET / HTTP/1.\r\nHost: a", 23, &r, &need, &an), VG_PARSE_MORE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -508,7 +492,7 @@ test_versions(void **state)
 	assert_int_equal(r.version_minor, 0);
 	/* HTTP/1.0 may omit Host (RFC 9112 §3.2 only binds HTTP/1.1). */
 	assert_false(r.has_host);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* HTTP/1.1 must send it. */
 	expect_no_host("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", VG_AN_HTTP_NO_HOST);
 	assert_int_equal(parse_s("GET / HTTP/1.1\n\n", &r, &an), VG_PARSE_DONE);
@@ -683,7 +667,7 @@ test_incomplete(void **state)
 
 	assert_int_equal(parse(nocrlf, sizeof(nocrlf) - 1, &r, &need, &an), VG_PARSE_MORE);
 	assert_int_equal(need, sizeof(nocrlf));
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	assert_false(r.has_host);
 	/* Half of the final CRLF. */
 	static const char half[] = "GET / HTTP/1.1\r\nHost: a.com\r\n\r";

@@ -413,16 +413,6 @@ assert_hex(const uint8_t *got, size_t len, const char *want)
 	assert_memory_equal(got, w, len);
 }
 
-static uint64_t
-an_total(const struct vg_anomalies *an)
-{
-	uint64_t t = 0;
-
-	for (size_t i = 0; i < VG_AN__COUNT; i++)
-		t += an->n[i];
-	return t;
-}
-
 /* One fresh flow fed one datagram. */
 static enum vg_parse_rc
 feed1(const uint8_t *d, size_t len, struct vg_tls_hello *h, uint32_t *ver, struct vg_anomalies *an)
@@ -574,13 +564,13 @@ check_a2_api(uint32_t version, const char *packet)
 	/* The A.2 ClientHello offers ALPN "alpn" (00100007000504616c706e). */
 	assert_int_equal(h.n_alpn, 1);
 	assert_string_equal(h.alpn[0], "alpn");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* Finished: the same answer without work, even for garbage. */
 	ver = 0;
 	assert_int_equal(vg_quic_client_datagram(q, (const uint8_t *)"x", 1, &h, &ver, &an),
 	    VG_PARSE_DONE);
 	assert_int_equal(ver, version);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	vg_quic_free(q);
 }
 
@@ -825,7 +815,7 @@ test_sealed_out_of_order(void **state)
 	    VG_PARSE_DONE);
 	assert_int_equal(ver, VG_QUIC_V1);
 	assert_string_equal(h.sni, "example.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	vg_quic_free(q);
 }
 
@@ -852,7 +842,7 @@ test_sealed_coalesced(void **state)
 	assert_true(vg_quic_is_initial(d, n));
 	assert_int_equal(feed1(d, n, &h, &ver, &an), VG_PARSE_DONE);
 	assert_string_equal(h.sni, "example.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* §12.2: a coalesced packet with another DCID is ignored, not decrypted. */
@@ -872,7 +862,7 @@ test_sealed_other_dcid_ignored(void **state)
 	n = t.len[0];
 	n += seal(d + n, &o, fr, crypto_frame(fr, 0, hello, hl < 120 ? hl : 120));
 	assert_int_equal(feed1(d, n, &h, NULL, &an), VG_PARSE_MORE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* Retransmitted CRYPTO bytes that differ: counted, the first copy kept. */
@@ -900,7 +890,7 @@ test_sealed_conflict(void **state)
 	n = seal(p, &o, fr, crypto_frame(fr, 150, hello + 150, hl - 150));
 	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, NULL, &an), VG_PARSE_DONE);
 	assert_string_equal(h.sni, "example.com");
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 	vg_quic_free(q);
 }
 
@@ -928,7 +918,7 @@ test_sealed_packet_numbers(void **state)
 	n = seal(p, &o, fr, crypto_frame(fr, 100, hello + 100, hl - 100));
 	/* The sealer truncates only the encoding; the nonce used the full number. */
 	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, NULL, &an), VG_PARSE_DONE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	vg_quic_free(q);
 }
 
@@ -957,7 +947,7 @@ test_sealed_version_switch(void **state)
 	assert_int_equal(vg_quic_client_datagram(q, p, n, &h, &ver, &an), VG_PARSE_DONE);
 	assert_int_equal(ver, VG_QUIC_V1);
 	assert_string_equal(h.sni, "example.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	vg_quic_free(q);
 }
 
@@ -1002,7 +992,7 @@ test_sealed_ack_ecn(void **state)
 	n = seal(p, &o, fr, n);
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_DONE);
 	assert_string_equal(h.sni, "example.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* CONNECTION_CLOSE (0x1c) ends the frames: what follows it is not looked at. */
@@ -1028,7 +1018,7 @@ test_sealed_connection_close(void **state)
 	fr[n++] = 0x08; /* a STREAM frame type, which would be bad_frame if read */
 	n = seal(p, &o, fr, n);
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_MORE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* ---- real captures ----------------------------------------------------- */
@@ -1049,7 +1039,7 @@ test_capture_chromium_fragmented(void **state)
 	assert_int_equal(feed1(d, n, &h, &ver, &an), VG_PARSE_DONE);
 	assert_int_equal(ver, VG_QUIC_V1);
 	assert_string_equal(h.sni, "www.google.de");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1069,7 +1059,7 @@ test_capture_v2_echo(void **state)
 	assert_string_equal(h.sni, "localhost");
 	assert_int_equal(h.n_alpn, 1);
 	assert_string_equal(h.alpn[0], "quic-echo-example");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1089,7 +1079,7 @@ test_capture_v2_http3(void **state)
 	assert_false(h.has_sni);
 	assert_int_equal(h.n_alpn, 1);
 	assert_string_equal(h.alpn[0], "h3");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1113,7 +1103,7 @@ test_capture_multi_initial(void **state)
 	}
 	assert_int_equal(ver, VG_QUIC_V1);
 	assert_string_equal(h.sni, "googleads.g.doubleclick.net");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	vg_quic_free(q);
 }
 
@@ -1142,11 +1132,11 @@ check_truncations(const char *packet)
 		rc = feed1(cut, n, &h, NULL, &an);
 		if (n < 5) {
 			assert_int_equal(rc, VG_PARSE_NOMATCH);
-			assert_int_equal(an_total(&an), 0);
+			assert_int_equal(vg_anomalies_total(&an), 0);
 		} else {
 			assert_int_equal(rc, VG_PARSE_ERROR);
 			assert_int_equal(an.n[VG_AN_QUIC_TRUNCATED], 1);
-			assert_int_equal(an_total(&an), 1);
+			assert_int_equal(vg_anomalies_total(&an), 1);
 		}
 		assert_false(vg_quic_is_initial(cut, n) && n < 18);
 		free(cut);
@@ -1195,7 +1185,7 @@ test_bad_token_length(void **state)
 	/* Offset 15 is Token Length (0x00); 0x7f makes it 2 bytes: 0x3f44 = 16196 > what is left. */
 	assert_int_equal(feed_a2_modified(15, 0x7f, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_TRUNCATED], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 static void
@@ -1206,10 +1196,10 @@ test_bad_cid_length(void **state)
 	/* Offset 5 is the DCID length (8), offset 14 the SCID length (0). */
 	assert_int_equal(feed_a2_modified(5, 21, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_BAD_CID], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 	assert_int_equal(feed_a2_modified(14, 21, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_BAD_CID], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 static void
@@ -1226,11 +1216,11 @@ test_bad_length_field(void **state)
 	/* Length 19 (0x4013): too short for the header protection sample. */
 	assert_int_equal(feed_a2_modified2(16, 0x40, 17, 0x13, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_BAD_HEADER], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 	/* Length 20 (0x4014): the smallest with a sample; decryption then fails. */
 	assert_int_equal(feed_a2_modified2(16, 0x40, 17, 0x14, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_DECRYPT_FAILED], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 static void
@@ -1242,7 +1232,7 @@ test_flipped_tag(void **state)
 
 	assert_int_equal(feed_a2_modified(len - 1, pkt[len - 1] ^ 0x01, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_DECRYPT_FAILED], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 	/* A ciphertext byte in the middle. */
 	assert_int_equal(feed_a2_modified(600, pkt[600] ^ 0x80, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_DECRYPT_FAILED], 1);
@@ -1264,7 +1254,7 @@ test_crypto_beyond_cap(void **state)
 	memset(&an, 0, sizeof(an));
 	n = seal(p, &o, fr, crypto_frame(fr, VG_QUIC_CRYPTO_MAX - 20, data, 20));
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_MORE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* One byte past it. */
 	n = seal(p, &o, fr, crypto_frame(fr, VG_QUIC_CRYPTO_MAX - 20, data, 21));
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
@@ -1274,7 +1264,7 @@ test_crypto_beyond_cap(void **state)
 	n = seal(p, &o, fr, crypto_frame(fr, 1u << 29, data, 1));
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_CRYPTO_TOO_LARGE], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 static void
@@ -1291,7 +1281,7 @@ check_bad_frames(const uint8_t *fr, size_t flen)
 	n = seal(p, &o, fr, flen);
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_BAD_FRAME], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 static void
@@ -1362,7 +1352,7 @@ test_reserved_bits(void **state)
 	n = seal(p, &o, fr, crypto_frame(fr, 0, hello, hl));
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
 	assert_int_equal(an.n[VG_AN_QUIC_BAD_HEADER], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 /* CRYPTO data that is not a ClientHello (a ServerHello type). */
@@ -1379,7 +1369,7 @@ test_not_client_hello(void **state)
 	hello[0] = 0x02;
 	n = seal(p, &o, fr, crypto_frame(fr, 0, hello, hl));
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 /* A ClientHello announcing 16384 bytes cannot fit the 16 KiB stream buffer with its header. */
@@ -1398,7 +1388,7 @@ test_hello_too_big(void **state)
 	assert_int_equal(feed1(p, n, &h, NULL, &an), VG_PARSE_ERROR);
 	/* Counted by us (quic.hello_incomplete) or by the TLS parser (tls.hello_too_long). */
 	assert_int_equal(an.n[VG_AN_QUIC_HELLO_INCOMPLETE] + an.n[VG_AN_TLS_HELLO_TOO_LONG], 1);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 }
 
 /* After ERROR the flow stays in error without counting again. */
@@ -1416,7 +1406,7 @@ test_error_sticky(void **state)
 	bad[len - 1] ^= 1;
 	assert_int_equal(vg_quic_client_datagram(q, bad, len, &h, NULL, &an), VG_PARSE_ERROR);
 	assert_int_equal(vg_quic_client_datagram(q, pkt, len, &h, NULL, &an), VG_PARSE_ERROR);
-	assert_int_equal(an_total(&an), 1);
+	assert_int_equal(vg_anomalies_total(&an), 1);
 	vg_quic_free(q);
 }
 
@@ -1457,7 +1447,7 @@ test_nomatch(void **state)
 	pkt[0] = 0xd0;
 	assert_false(vg_quic_is_initial(pkt, len));
 	assert_int_equal(feed1(pkt, len, &h, NULL, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	assert_int_equal(feed1(NULL, 0, &h, NULL, &an), VG_PARSE_NOMATCH);
 	assert_int_equal(vg_quic_client_datagram(NULL, pkt, len, &h, NULL, &an),
 	    VG_PARSE_NOMATCH);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto_tls.h"
+#include "anomaly_assert.h"
 
 /*
  * Real ClientHellos, cut from public captures with
@@ -372,24 +373,6 @@ static const struct real_hello reals[] = {
 
 /* ---- helpers ---- */
 
-static uint64_t
-an_total(const struct vg_anomalies *an)
-{
-	uint64_t t = 0;
-
-	for (size_t i = 0; i < VG_AN__COUNT; i++)
-		t += an->n[i];
-	return t;
-}
-
-/* Exactly one anomaly, and it is `id`. */
-static void
-assert_one_anomaly(const struct vg_anomalies *an, enum vg_anomaly id)
-{
-	assert_int_equal(an->n[id], 1);
-	assert_int_equal(an_total(an), 1);
-}
-
 /* A byte builder for hand-made messages. */
 struct bld {
 	uint8_t b[3 * 16384 + 64];
@@ -581,7 +564,7 @@ test_real_hellos(void **state)
 		assert_int_equal(parse_stream(reals[i].buf, reals[i].len, &h, &need, &an),
 		    VG_PARSE_DONE);
 		check_real(&reals[i], &h);
-		assert_int_equal(an_total(&an), 0);
+		assert_int_equal(vg_anomalies_total(&an), 0);
 	}
 }
 
@@ -598,7 +581,7 @@ test_real_handshake_only(void **state)
 		assert_int_equal(parse_hs(reals[i].buf + 5, reals[i].len - 5, &h, &need, &an),
 		    VG_PARSE_DONE);
 		check_real(&reals[i], &h);
-		assert_int_equal(an_total(&an), 0);
+		assert_int_equal(vg_anomalies_total(&an), 0);
 	}
 }
 
@@ -630,7 +613,7 @@ test_real_every_prefix(void **state)
 			assert_int_equal(parse_hs(r->buf + 5, p, &h, &need, &an), VG_PARSE_MORE);
 			assert_int_equal(need, want);
 		}
-		assert_int_equal(an_total(&an), 0);
+		assert_int_equal(vg_anomalies_total(&an), 0);
 	}
 }
 
@@ -682,7 +665,7 @@ test_real_trailing_bytes(void **state)
 		check_real(&reals[i], &h);
 		assert_int_equal(parse_hs(b.b + 5, b.n - 5, &h, &need, &an), VG_PARSE_DONE);
 		check_real(&reals[i], &h);
-		assert_int_equal(an_total(&an), 0);
+		assert_int_equal(vg_anomalies_total(&an), 0);
 	}
 }
 
@@ -715,16 +698,16 @@ test_real_body_truncation(void **state)
 			if (t == reals[i].ext_off) {
 				assert_int_equal(rc, VG_PARSE_DONE);
 				assert_false(h.has_sni);
-				assert_int_equal(an_total(&an), 0);
+				assert_int_equal(vg_anomalies_total(&an), 0);
 				continue;
 			}
 			assert_int_equal(rc, VG_PARSE_ERROR);
-			assert_int_equal(an_total(&an), 1);
+			assert_int_equal(vg_anomalies_total(&an), 1);
 			assert_int_equal(an.n[VG_AN_TLS_BAD_HELLO] + an.n[VG_AN_TLS_BAD_EXTENSION] +
 			    an.n[VG_AN_TLS_BAD_ALPN] + an.n[VG_AN_TLS_BAD_VERSIONS], 1);
 			memset(&an, 0, sizeof(an));
 			assert_int_equal(parse_hs(hs.b, hs.n, &h, &need, &an), VG_PARSE_ERROR);
-			assert_int_equal(an_total(&an), 1);
+			assert_int_equal(vg_anomalies_total(&an), 1);
 		}
 	}
 }
@@ -740,7 +723,7 @@ test_sslv2_hello(void **state)
 	memset(&an, 0, sizeof(an));
 	for (size_t p = 1; p <= sizeof(rv_sslv3); p++)
 		assert_int_equal(parse_stream(rv_sslv3, p, &h, &need, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* ---- record layer ---- */
@@ -760,7 +743,7 @@ test_nomatch(void **state)
 	assert_int_equal(parse_stream(alert, sizeof(alert), &h, &need, &an), VG_PARSE_NOMATCH);
 	assert_int_equal(parse_stream(major2, sizeof(major2), &h, &need, &an), VG_PARSE_NOMATCH);
 	assert_int_equal(parse_stream(major2, 2, &h, &need, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* Nothing yet: ask for a record header. */
 	need = 0;
 	assert_int_equal(parse_stream(http, 0, &h, &need, &an), VG_PARSE_MORE);
@@ -768,7 +751,7 @@ test_nomatch(void **state)
 	/* Handshake-only: another message type first is not ours. */
 	static const uint8_t server_hello[] = { 2, 0, 0, 40 };
 	assert_int_equal(parse_hs(server_hello, 1, &h, &need, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -797,7 +780,7 @@ test_bad_records(void **state)
 	memset(&an, 0, sizeof(an));
 	assert_int_equal(parse_stream(big, sizeof(big), &h, &need, &an), VG_PARSE_MORE);
 	assert_int_equal(need, 5 + 4 + 4096);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* A second record that is not a handshake record breaks the stream. */
@@ -859,7 +842,7 @@ test_fragmented_two_records(void **state)
 		assert_int_equal(parse_stream(rec.b, p, &h, &need, &an), VG_PARSE_MORE);
 		assert_int_equal(need, want);
 	}
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /*
@@ -894,7 +877,7 @@ test_fragmented_header_split(void **state)
 		assert_int_equal(parse_stream(rec.b, p, &h, &need, &an), VG_PARSE_MORE);
 		assert_int_equal(need, want);
 	}
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* Many small records: fine up to the cap, refused past it. */
@@ -912,7 +895,7 @@ test_fragmented_many_records(void **state)
 	memset(&an, 0, sizeof(an));
 	assert_int_equal(parse_stream(rec.b, rec.n, &h, &need, &an), VG_PARSE_DONE);
 	check_real(&reals[1], &h);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* 512 records of one byte each: more than 64 records. */
 	rec.n = 0;
 	put_records(&rec, rv_ech + 5, sizeof(rv_ech) - 5, 1);
@@ -935,7 +918,7 @@ test_not_client_hello(void **state)
 	assert_one_anomaly(&an, VG_AN_TLS_NOT_CLIENT_HELLO);
 	memset(&an, 0, sizeof(an));
 	assert_int_equal(parse_hs(sh + 5, 4, &h, &need, &an), VG_PARSE_NOMATCH);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -985,7 +968,7 @@ test_hello_max_size(void **state)
 	assert_int_equal(need, rec.n);
 	assert_int_equal(parse_hs(hs.b, hs.n, &h, &need, &an), VG_PARSE_DONE);
 	assert_string_equal(h.sni, "max.example");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* ---- ClientHello body ---- */
@@ -1011,7 +994,7 @@ test_no_extensions(void **state)
 	static struct bld none;
 	none.n = 0;
 	assert_int_equal(parse_exts(&none, &h, &an), VG_PARSE_DONE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 /* Mutates one byte of the fixed part of a hand-made hello. */
@@ -1063,7 +1046,7 @@ test_bad_body_fields(void **state)
 	put_records(&rec, hs.b, hs.n, 16384);
 	memset(&an, 0, sizeof(an));
 	assert_int_equal(parse_stream(rec.b, rec.n, &h, &need, &an), VG_PARSE_DONE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 	/* A byte after the extensions block. */
 	static struct bld exts;
 	exts.n = hs.n = rec.n = 0;
@@ -1099,7 +1082,7 @@ test_sni(void **state)
 	assert_int_equal(parse_exts(&exts, &h, &an), VG_PARSE_DONE);
 	assert_true(h.has_sni);
 	assert_string_equal(h.sni, "www.example.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 
 	/* A bad name is counted but the hello is still parsed. */
 	static const uint8_t alpn_h2[] = { 0, 3, 2, 'h', '2' };
@@ -1145,7 +1128,7 @@ test_sni(void **state)
 	assert_int_equal(parse_exts(&exts, &h, &an), VG_PARSE_DONE);
 	assert_true(h.has_sni);
 	assert_string_equal(h.sni, "a.com");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1232,7 +1215,7 @@ test_alpn(void **state)
 	assert_int_equal(h.alpn[1][31], 'x');
 	assert_string_equal(h.alpn[2], "p1");
 	assert_string_equal(h.alpn[7], "p6");
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1280,7 +1263,7 @@ test_supported_versions_grease(void **state)
 	assert_int_equal(h.versions[0], 0x0304);
 	assert_int_equal(h.versions[1], 0x0303);
 	assert_int_equal(h.versions[2], 0x0a1a);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 
 	/* 10 entries, one GREASE: 9 real, 8 kept. */
 	exts.n = 0;
@@ -1289,7 +1272,7 @@ test_supported_versions_grease(void **state)
 	assert_int_equal(h.n_versions, VG_TLS_VERSIONS_MAX);
 	assert_int_equal(h.versions[0], 0x0304);
 	assert_int_equal(h.versions[7], 0xfefd);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1337,7 +1320,7 @@ test_ech_flag(void **state)
 	put_ext(&exts, 0xfe0c, outer, sizeof(outer));
 	assert_int_equal(parse_exts(&exts, &h, &an), VG_PARSE_DONE);
 	assert_false(h.ech);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
@@ -1364,7 +1347,7 @@ test_duplicate_extension(void **state)
 	put_ext(&exts, 0xffff, NULL, 0);
 	put_ext(&exts, 0xfffe, NULL, 0);
 	assert_int_equal(parse_exts(&exts, &h, &an), VG_PARSE_DONE);
-	assert_int_equal(an_total(&an), 0);
+	assert_int_equal(vg_anomalies_total(&an), 0);
 }
 
 static void
