@@ -83,7 +83,7 @@ scan_file(struct scan *s, struct vg_engine *e, const char *path)
 
 		if (rc == VG_CAP_PACKET) {
 			vg_engine_packet(e, dlt, ts, data, caplen, wirelen);
-			if (s->progress && (++n & 0xffff) == 0 && now_s() >= next) {
+			if (s->progress && (++n & 0xfff) == 0 && now_s() >= next) {
 				show_progress(path, cap, n);
 				next = now_s() + 0.5;
 			}
