@@ -72,6 +72,7 @@ PREFS="-n
 # Fields in: protocols, ip.src, ip.dst, ipv6.src, ipv6.dst, tcp.stream, tcp.srcport,
 # tcp.dstport, udp.stream, udp.srcport, udp.dstport, tls.handshake.type, SNI,
 # http.request, http.host; repeated fields joined with '|'.
+# shellcheck disable=SC2016 # an awk program, not shell
 HOSTS_AWK='
 function lastof(s,   a, n) { n = split(s, a, "|"); return n ? a[n] : "" }
 function firstof(s,   a, n) { n = split(s, a, "|"); return n ? a[1] : "" }
@@ -158,6 +159,7 @@ function hostof(h,   rest, p) {
 # Sections are taken by wire position: an UPDATE's Zone (RFC 2136 §2.3) is read as the
 # question section and its Prerequisites as the answer section, as a parser that does
 # not look at the opcode reads them.
+# shellcheck disable=SC2016 # a jq program, not shell
 DNS_JQ='
 def each: if type == "array" then .[] else . end;
 def lastv: if type == "array" then .[-1] else . end;
