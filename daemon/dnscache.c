@@ -12,8 +12,10 @@
 /*
  * Entries live in one pool allocated up front and are linked by index:
  * a bucket chain for lookup, and one doubly linked list ordered by write
- * time (head = newest) for eviction. Unused entries sit on a free list
- * threaded through lru_next.
+ * time (head = newest) for eviction. Entries are handed out in pool order
+ * up to a high-water mark and only released ones go on a free list threaded
+ * through lru_next, so a cache that holds a few answers touches a few pages
+ * of its pool, not all of it.
  */
 struct dc_entry {
 	struct vg_addr key;
@@ -30,6 +32,7 @@ struct vg_dnscache {
 	uint32_t *buckets;
 	uint32_t cap; /* entries and buckets; a power of two */
 	uint32_t head, tail, free;
+	uint32_t used; /* entries [0, used) have been handed out at least once */
 	uint32_t min_ttl;
 	/*
 	 * Addresses come from answers an attacker can send, so bucket choice
@@ -55,13 +58,10 @@ dc_hash(const struct vg_dnscache *c, const struct vg_addr *ip)
 static void
 dc_reset(struct vg_dnscache *c)
 {
-	uint32_t i;
-
-	for (i = 0; i < c->cap; i++) {
-		c->buckets[i] = DC_NIL;
-		c->pool[i].lru_next = i + 1 < c->cap ? i + 1 : DC_NIL;
-	}
-	c->free = 0;
+	/* DC_NIL is all ones, so the bucket array can be filled bytewise. */
+	memset(c->buckets, 0xff, (size_t)c->cap * sizeof(*c->buckets));
+	c->free = DC_NIL;
+	c->used = 0;
 	c->head = c->tail = DC_NIL;
 	c->st.entries = 0;
 }
@@ -192,14 +192,18 @@ vg_dnscache_put(struct vg_dnscache *c, const struct vg_addr *ip, const char *nam
 		/* A newer answer replaces the old one and counts as a fresh write. */
 		dc_lru_unlink(c, i);
 	} else {
-		if (c->free == DC_NIL) {
-			/* Full: the least recently written entry makes room. */
-			if (!dc_expired(&c->pool[c->tail], now_us))
-				c->st.evictions++;
-			dc_remove(c, c->tail);
+		if (c->free == DC_NIL && c->used < c->cap) {
+			i = c->used++;
+		} else {
+			if (c->free == DC_NIL) {
+				/* Full: the least recently written entry makes room. */
+				if (!dc_expired(&c->pool[c->tail], now_us))
+					c->st.evictions++;
+				dc_remove(c, c->tail);
+			}
+			i = c->free;
+			c->free = c->pool[i].lru_next;
 		}
-		i = c->free;
-		c->free = c->pool[i].lru_next;
 		e = &c->pool[i];
 		e->key = *ip;
 		e->hash = hash;

@@ -17,6 +17,7 @@ struct vg_flow_table {
 	struct vg_flow **buckets;
 	size_t mask;
 	struct lru lru[VG_FC__COUNT];
+	struct vg_flow *last; /* flow of the previous packet: packets come in bursts */
 	uint64_t next_id;
 	struct vg_flow_stats st;
 };
@@ -97,10 +98,29 @@ lru_append(struct lru *l, struct vg_flow *f)
 	l->tail = f;
 }
 
+/*
+ * Hashes only the bytes that vary: 13 for IPv4 instead of the 40 of the
+ * padded key, which is most of the per-packet cost of a lookup.
+ */
 static size_t
 bucket_of(const struct vg_flow_table *t, const struct vg_flow_key *k)
 {
-	return (size_t)vg_siphash(&t->hkey, k, sizeof(*k)) & t->mask;
+	uint8_t b[2 * 16 + 5];
+	size_t n;
+
+	if (k->a.family == 4) {
+		memcpy(b, k->a.b, 4);
+		memcpy(b + 4, k->b.b, 4);
+		n = 8;
+	} else {
+		memcpy(b, k->a.b, 16);
+		memcpy(b + 16, k->b.b, 16);
+		n = 32;
+	}
+	memcpy(b + n, &k->pa, 2);
+	memcpy(b + n + 2, &k->pb, 2);
+	b[n + 4] = k->proto;
+	return (size_t)vg_siphash(&t->hkey, b, n + 5) & t->mask;
 }
 
 static void
@@ -113,6 +133,8 @@ remove_flow(struct vg_flow_table *t, struct vg_flow *f, enum vg_flow_end why)
 	if (*pp == f)
 		*pp = f->hnext;
 	lru_unlink(&t->lru[f->cls], f);
+	if (t->last == f)
+		t->last = NULL;
 	t->st.active--;
 	switch (why) {
 	case VG_END_TIMEOUT: t->st.timed_out++; break;
@@ -220,17 +242,24 @@ vg_flow_packet(struct vg_flow_table *t, const struct vg_packet *p, int *dir)
 	    (p->tcp_flags & (VG_TCP_SYN | VG_TCP_ACK)) == VG_TCP_SYN;
 
 	make_key(p, &k, &src_is_a);
-	b = bucket_of(t, &k);
-	for (f = t->buckets[b]; f != NULL; f = f->hnext)
-		if (memcmp(&f->key, &k, sizeof(k)) == 0)
-			break;
+	if (t->last != NULL && memcmp(&t->last->key, &k, sizeof(k)) == 0) {
+		f = t->last;
+		b = 0; /* not needed: the flow exists */
+	} else {
+		b = bucket_of(t, &k);
+		for (f = t->buckets[b]; f != NULL; f = f->hnext)
+			if (memcmp(&f->key, &k, sizeof(k)) == 0)
+				break;
+	}
 	/* A new SYN on a finished connection reuses the 4-tuple: start a new flow. */
 	if (f != NULL && pure_syn && f->cls == VG_FC_TCP_CLOSED) {
 		remove_flow(t, f, VG_END_CLOSED);
 		f = NULL;
+		b = bucket_of(t, &k);
 	}
 	if (f == NULL && (f = create(t, &k, b, src_is_a, p)) == NULL)
 		return NULL;
+	t->last = f;
 	if (pure_syn && !f->syn_seen && f->init_is_a != src_is_a && f->pkts[0] + f->pkts[1] > 0) {
 		/* The first packet we saw was not the SYN: the SYN's sender is the initiator. */
 		uint64_t tp = f->pkts[0], tb = f->bytes[0];

@@ -1,22 +1,71 @@
 /* out_json.c - JSON-lines writer for flow and summary records, on jansson. */
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "out_json.h"
 #include "proto_dns.h"
 #include "proto_quic.h"
 
+/*
+ * Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms", civil_from_days): the
+ * gmtime_r + strftime path cost more than the rest of a flow record.
+ */
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yy + (*m <= 2);
+}
+
+static char *
+put_digits(char *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
 char *
 vg_format_ts(uint64_t us, char *buf, size_t len)
 {
-	time_t s = (time_t)(us / 1000000u);
-	struct tm tm;
-	char base[24];
+	uint64_t s = us / 1000000u, sod = s % 86400u;
+	int64_t y;
+	unsigned m, d;
+	char tmp[32], *p = tmp;
 
-	if (gmtime_r(&s, &tm) == NULL || strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		snprintf(base, sizeof(base), "1970-01-01T00:00:00");
-	snprintf(buf, len, "%s.%06uZ", base, (unsigned)(us % 1000000u));
+	civil_from_days((int64_t)(s / 86400u), &y, &m, &d);
+	if (y > 9999)
+		y = 9999; /* beyond RFC 3339's four-digit years; only forged timestamps get here */
+	p = put_digits(p, (uint64_t)y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p++ = 'T';
+	p = put_digits(p, sod / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, sod / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, sod % 60, 2);
+	*p++ = '.';
+	p = put_digits(p, us % 1000000u, 6);
+	*p++ = 'Z';
+	*p = '\0';
+	snprintf(buf, len, "%s", tmp);
 	return buf;
 }
 
@@ -31,116 +80,236 @@ vg_quic_version_name(uint32_t v)
 	}
 }
 
-/* Takes a reference-stealing value; NULL C strings become JSON null. */
-static json_t *
-str_or_null(const char *s)
+/*
+ * Flow records are written by hand into a stack buffer: building them as
+ * jansson trees cost more than everything else in a scan. The record's size
+ * is bounded by its parts (the DNS log arena, the ALPN and version caps), so
+ * the buffer cannot overflow in practice; if it would, the record fails
+ * cleanly. tests/unit/test_out_json.c parses the output with jansson.
+ */
+#define REC_MAX (32 * 1024)
+
+struct jw {
+	char *buf;
+	size_t len;
+	bool overflow;
+};
+
+static void
+jw_raw(struct jw *w, const char *s, size_t n)
 {
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-dest_unattributed(void)
-{
-	/* Filled by attribution; until a rule matches, every field says "unknown" as null. */
-	return json_pack("{s:n,s:n,s:n,s:n,s:n,s:[],s:n,s:n}", "provider", "service", "category",
-	    "region", "country", "jurisdiction", "basis", "confidence");
-}
-
-static json_t *
-dns_json(const struct vg_dns_log *log)
-{
-	json_t *q = json_array(), *a = json_array(), *o;
-	const char *tn;
-	char tbuf[16];
-
-	for (uint16_t i = 0; i < log->n; i++) {
-		const struct vg_dns_entry *en = &log->e[i];
-
-		if ((tn = vg_dns_type_name(en->type)) == NULL) {
-			snprintf(tbuf, sizeof(tbuf), "TYPE%u", en->type); /* RFC 3597 §5 */
-			tn = tbuf;
-		}
-		if (en->answer)
-			json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:s}", "name",
-			    log->arena + en->name, "type", tn, "ttl", (json_int_t)en->ttl, "data",
-			    log->arena + en->data));
-		else
-			json_array_append_new(q, json_pack("{s:s,s:s}", "name", log->arena + en->name,
-			    "type", tn));
+	if (w->overflow || n > REC_MAX - w->len) {
+		w->overflow = true;
+		return;
 	}
-	o = json_pack("{s:o,s:o,s:I}", "queries", q, "answers", a, "omitted",
-	    (json_int_t)log->omitted);
-	return o;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
 }
 
-static int
-write_line(FILE *fp, json_t *o)
+static void
+jw_lit(struct jw *w, const char *s)
 {
-	int rc;
+	jw_raw(w, s, strlen(s));
+}
 
-	if (o == NULL)
-		return -1;
-	rc = json_dumpf(o, fp, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(o);
-	if (rc != 0 || fputc('\n', fp) == EOF)
-		return -1;
-	return 0;
+/* A JSON string (RFC 8259 §7); bytes outside printable ASCII are written as \u00XX. */
+static void
+jw_str(struct jw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	size_t run = 0;
+
+	jw_raw(w, "\"", 1);
+	for (;; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') {
+			run++;
+			continue;
+		}
+		jw_raw(w, (const char *)p - run, run);
+		run = 0;
+		if (*p == '\0')
+			break;
+		if (*p == '"' || *p == '\\') {
+			char two[2] = { '\\', (char)*p };
+			jw_raw(w, two, 2);
+		} else {
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 15];
+			jw_raw(w, esc, 6);
+		}
+	}
+	jw_raw(w, "\"", 1);
+}
+
+static void
+jw_str_or_null(struct jw *w, const char *s)
+{
+	if (s != NULL)
+		jw_str(w, s);
+	else
+		jw_lit(w, "null");
+}
+
+static void
+jw_u64(struct jw *w, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	jw_raw(w, tmp + i, sizeof(tmp) - i);
+}
+
+/* ,"key": */
+static void
+jw_key(struct jw *w, const char *key)
+{
+	jw_lit(w, ",\"");
+	jw_lit(w, key);
+	jw_lit(w, "\":");
+}
+
+static void
+jw_dns(struct jw *w, const struct vg_dns_log *log)
+{
+	char tbuf[16];
+	const char *tn;
+	bool first;
+
+	for (int pass = 0; pass < 2; pass++) {
+		jw_lit(w, pass == 0 ? "{\"queries\":[" : "],\"answers\":[");
+		first = true;
+		for (uint16_t i = 0; i < log->n; i++) {
+			const struct vg_dns_entry *en = &log->e[i];
+
+			if (en->answer != (pass == 1))
+				continue;
+			if ((tn = vg_dns_type_name(en->type)) == NULL) {
+				snprintf(tbuf, sizeof(tbuf), "TYPE%u", en->type); /* RFC 3597 §5 */
+				tn = tbuf;
+			}
+			jw_lit(w, first ? "{\"name\":" : ",{\"name\":");
+			first = false;
+			jw_str(w, log->arena + en->name);
+			jw_key(w, "type");
+			jw_str(w, tn);
+			if (en->answer) {
+				jw_key(w, "ttl");
+				jw_u64(w, en->ttl);
+				jw_key(w, "data");
+				jw_str(w, log->arena + en->data);
+			}
+			jw_lit(w, "}");
+		}
+	}
+	jw_lit(w, "],\"omitted\":");
+	jw_u64(w, log->omitted);
+	jw_lit(w, "}");
 }
 
 int
 vg_json_flow(FILE *fp, const struct vg_flow_record *r)
 {
-	char ts0[32], ts1[32], src[VG_ADDR_STRLEN], dst[VG_ADDR_STRLEN];
-	json_t *o, *alpn = json_null(), *versions = json_null();
+	char buf[REC_MAX], ts[32], ip[VG_ADDR_STRLEN], hex[8];
+	struct jw w = { buf, 0, false };
 	const struct vg_tls_hello *h = r->hello;
+	const char *vn;
 
-	if (h != NULL) {
-		if (h->n_alpn > 0) {
-			json_decref(alpn);
-			alpn = json_array();
-			for (uint8_t i = 0; i < h->n_alpn; i++)
-				json_array_append_new(alpn, json_string(h->alpn[i]));
+	jw_lit(&w, "{\"type\":\"flow\"");
+	jw_key(&w, "ts_start");
+	jw_str(&w, vg_format_ts(r->ts_start, ts, sizeof(ts)));
+	jw_key(&w, "ts_end");
+	jw_str(&w, vg_format_ts(r->ts_end, ts, sizeof(ts)));
+	jw_key(&w, "proto");
+	jw_lit(&w, r->proto == 6 ? "\"tcp\"" : "\"udp\"");
+	jw_key(&w, "src_ip");
+	jw_str(&w, vg_addr_str(&r->src_ip, ip, sizeof(ip)));
+	jw_key(&w, "src_port");
+	jw_u64(&w, r->src_port);
+	jw_key(&w, "dst_ip");
+	jw_str(&w, vg_addr_str(&r->dst_ip, ip, sizeof(ip)));
+	jw_key(&w, "dst_port");
+	jw_u64(&w, r->dst_port);
+	jw_key(&w, "app");
+	jw_str_or_null(&w, vg_app_name(r->app));
+	jw_key(&w, "hostname");
+	jw_str_or_null(&w, r->hostname);
+	jw_key(&w, "hostname_source");
+	jw_str_or_null(&w, vg_hostname_source_name(r->hostname_source));
+	jw_key(&w, "alpn");
+	if (h != NULL && h->n_alpn > 0) {
+		for (uint8_t i = 0; i < h->n_alpn; i++) {
+			jw_lit(&w, i == 0 ? "[" : ",");
+			jw_str(&w, h->alpn[i]);
 		}
-		if (h->n_versions > 0) {
-			json_decref(versions);
-			versions = json_array();
-			for (uint8_t i = 0; i < h->n_versions; i++) {
-				const char *vn = vg_tls_version_name(h->versions[i]);
-				char hex[8];
-				if (vn == NULL) {
-					snprintf(hex, sizeof(hex), "0x%04x", h->versions[i]);
-					vn = hex;
-				}
-				json_array_append_new(versions, json_string(vn));
-			}
-		}
+		jw_lit(&w, "]");
+	} else {
+		jw_lit(&w, "null");
 	}
-	o = json_object();
-	json_object_set_new(o, "type", json_string("flow"));
-	json_object_set_new(o, "ts_start", json_string(vg_format_ts(r->ts_start, ts0, sizeof(ts0))));
-	json_object_set_new(o, "ts_end", json_string(vg_format_ts(r->ts_end, ts1, sizeof(ts1))));
-	json_object_set_new(o, "proto", json_string(r->proto == 6 ? "tcp" : "udp"));
-	json_object_set_new(o, "src_ip", json_string(vg_addr_str(&r->src_ip, src, sizeof(src))));
-	json_object_set_new(o, "src_port", json_integer(r->src_port));
-	json_object_set_new(o, "dst_ip", json_string(vg_addr_str(&r->dst_ip, dst, sizeof(dst))));
-	json_object_set_new(o, "dst_port", json_integer(r->dst_port));
-	json_object_set_new(o, "app", str_or_null(vg_app_name(r->app)));
-	json_object_set_new(o, "hostname", str_or_null(r->hostname));
-	json_object_set_new(o, "hostname_source", str_or_null(vg_hostname_source_name(r->hostname_source)));
-	json_object_set_new(o, "alpn", alpn);
-	json_object_set_new(o, "ech", json_boolean(h != NULL && h->ech));
-	json_object_set_new(o, "tls_versions", versions);
-	json_object_set_new(o, "quic_version", str_or_null(r->quic_version != 0 ?
-	    vg_quic_version_name(r->quic_version) : NULL));
-	json_object_set_new(o, "http_method", str_or_null(r->http_method));
-	json_object_set_new(o, "dns", r->dns != NULL ? dns_json(r->dns) : json_null());
-	json_object_set_new(o, "pkts_out", json_integer((json_int_t)r->pkts_out));
-	json_object_set_new(o, "bytes_out", json_integer((json_int_t)r->bytes_out));
-	json_object_set_new(o, "pkts_in", json_integer((json_int_t)r->pkts_in));
-	json_object_set_new(o, "bytes_in", json_integer((json_int_t)r->bytes_in));
-	json_object_set_new(o, "end_reason", json_string(vg_flow_end_name(r->end)));
-	json_object_set_new(o, "dest", dest_unattributed());
-	return write_line(fp, o);
+	jw_key(&w, "ech");
+	jw_lit(&w, h != NULL && h->ech ? "true" : "false");
+	jw_key(&w, "tls_versions");
+	if (h != NULL && h->n_versions > 0) {
+		for (uint8_t i = 0; i < h->n_versions; i++) {
+			if ((vn = vg_tls_version_name(h->versions[i])) == NULL) {
+				snprintf(hex, sizeof(hex), "0x%04x", h->versions[i]);
+				vn = hex;
+			}
+			jw_lit(&w, i == 0 ? "[" : ",");
+			jw_str(&w, vn);
+		}
+		jw_lit(&w, "]");
+	} else {
+		jw_lit(&w, "null");
+	}
+	jw_key(&w, "quic_version");
+	jw_str_or_null(&w, r->quic_version != 0 ? vg_quic_version_name(r->quic_version) : NULL);
+	jw_key(&w, "http_method");
+	jw_str_or_null(&w, r->http_method);
+	jw_key(&w, "dns");
+	if (r->dns != NULL)
+		jw_dns(&w, r->dns);
+	else
+		jw_lit(&w, "null");
+	jw_key(&w, "pkts_out");
+	jw_u64(&w, r->pkts_out);
+	jw_key(&w, "bytes_out");
+	jw_u64(&w, r->bytes_out);
+	jw_key(&w, "pkts_in");
+	jw_u64(&w, r->pkts_in);
+	jw_key(&w, "bytes_in");
+	jw_u64(&w, r->bytes_in);
+	jw_key(&w, "end_reason");
+	jw_str(&w, vg_flow_end_name(r->end));
+	/* Filled by attribution; until a rule matches, every field is null. */
+	jw_lit(&w, ",\"dest\":{\"provider\":null,\"service\":null,\"category\":null,"
+	    "\"region\":null,\"country\":null,\"jurisdiction\":[],\"basis\":null,"
+	    "\"confidence\":null}}\n");
+	if (w.overflow)
+		return -1;
+	return fwrite(buf, 1, w.len, fp) == w.len ? 0 : -1;
+}
+
+/* The summary, once per run, is built with jansson. */
+static int
+write_line(FILE *fp, json_t *o)
+{
+	char *text;
+	int rc = -1;
+
+	if (o == NULL)
+		return -1;
+	if ((text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL) {
+		rc = fputs(text, fp) == EOF || fputc('\n', fp) == EOF ? -1 : 0;
+		free(text);
+	}
+	json_decref(o);
+	return rc;
 }
 
 int

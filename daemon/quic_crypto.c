@@ -1,10 +1,10 @@
 /* quic_crypto.c - QUIC Initial secrets, header protection and AEAD with OpenSSL libcrypto. */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "proto_quic.h"
 #include "quic_crypto.h"
@@ -30,19 +30,70 @@ vg_quic_version_supported(uint32_t version)
 	return version == VG_QUIC_V1 || version == VG_QUIC_V2;
 }
 
+/*
+ * Algorithms fetched once: OpenSSL 3 looks an algorithm up in its provider
+ * store on every HMAC() call and every init with EVP_aes_128_gcm(), which
+ * cost more than the cryptography itself. Never freed: they live as long
+ * as the process.
+ */
+static EVP_MD *alg_sha256;
+static EVP_CIPHER *alg_gcm, *alg_ecb;
+static pthread_once_t alg_once = PTHREAD_ONCE_INIT;
+
+static void
+alg_fetch(void)
+{
+	alg_sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	alg_gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+	alg_ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+}
+
+static bool
+alg_ready(void)
+{
+	return pthread_once(&alg_once, alg_fetch) == 0 && alg_sha256 != NULL && alg_gcm != NULL &&
+	    alg_ecb != NULL;
+}
+
+/* HMAC-SHA256 (RFC 2104) for keys of at most one block, which is all QUIC Initials use. */
+static bool
+hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
+    uint8_t out[VG_QUIC_SECRET_LEN])
+{
+	uint8_t k[64] = { 0 }, pad[64], inner[VG_QUIC_SECRET_LEN];
+	EVP_MD_CTX *ctx;
+	unsigned int n = 0;
+	size_t i;
+	bool ok;
+
+	if (key_len > sizeof(k) || !alg_ready() || (ctx = EVP_MD_CTX_new()) == NULL)
+		return false;
+	memcpy(k, key, key_len);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	ok = EVP_DigestInit_ex2(ctx, alg_sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) == 1 &&
+	    (msg_len == 0 || EVP_DigestUpdate(ctx, msg, msg_len) == 1) &&
+	    EVP_DigestFinal_ex(ctx, inner, &n) == 1 && n == sizeof(inner);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	ok = ok && EVP_DigestInit_ex2(ctx, alg_sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) == 1 &&
+	    EVP_DigestUpdate(ctx, inner, sizeof(inner)) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == VG_QUIC_SECRET_LEN;
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_cleanse(k, sizeof(k));
+	OPENSSL_cleanse(pad, sizeof(pad));
+	OPENSSL_cleanse(inner, sizeof(inner));
+	return ok;
+}
+
 /* RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM). */
 static bool
 hkdf_extract(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
     uint8_t prk[VG_QUIC_SECRET_LEN])
 {
-	unsigned int n = 0;
-	/* HMAC() wants a non-NULL data pointer even when the DCID is empty. */
-	static const uint8_t empty[1];
-
-	if (HMAC(EVP_sha256(), salt, (int)salt_len, ikm_len > 0 ? ikm : empty, ikm_len, prk,
-	    &n) == NULL)
-		return false;
-	return n == VG_QUIC_SECRET_LEN;
+	return hmac_sha256(salt, salt_len, ikm, ikm_len, prk);
 }
 
 /*
@@ -58,7 +109,6 @@ hkdf_expand_label(const uint8_t secret[VG_QUIC_SECRET_LEN], const char *label, u
 	uint8_t info[2 + 1 + sizeof(prefix) - 1 + LABEL_MAX + 1 + 1];
 	uint8_t t[VG_QUIC_SECRET_LEN];
 	size_t llen = strlen(label), plen = sizeof(prefix) - 1, n = 0;
-	unsigned int tlen = 0;
 
 	if (llen > LABEL_MAX || out_len == 0 || out_len > sizeof(t))
 		return false;
@@ -71,8 +121,7 @@ hkdf_expand_label(const uint8_t secret[VG_QUIC_SECRET_LEN], const char *label, u
 	n += llen;
 	info[n++] = 0;                             /* opaque context<0..255>, empty */
 	info[n++] = 0x01;                          /* HKDF-Expand block counter */
-	if (HMAC(EVP_sha256(), secret, VG_QUIC_SECRET_LEN, info, n, t, &tlen) == NULL ||
-	    tlen != sizeof(t))
+	if (!hmac_sha256(secret, VG_QUIC_SECRET_LEN, info, n, t))
 		return false;
 	memcpy(out, t, out_len);
 	OPENSSL_cleanse(t, sizeof(t));
@@ -149,10 +198,10 @@ vg_quic_hp_mask(const uint8_t hp[VG_QUIC_HP_LEN], const uint8_t sample[VG_QUIC_S
 	int n = 0;
 	bool ok = false;
 
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if (!alg_ready() || (ctx = EVP_CIPHER_CTX_new()) == NULL)
 		return false;
 	/* RFC 9001 §5.4.3: one AES block, so ECB without padding. */
-	if (EVP_EncryptInit_ex(ctx, EVP_aes_128_ecb(), NULL, hp, NULL) == 1 &&
+	if (EVP_EncryptInit_ex2(ctx, alg_ecb, hp, NULL, NULL) == 1 &&
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
 	    EVP_EncryptUpdate(ctx, block, &n, sample, VG_QUIC_SAMPLE_LEN) == 1 &&
 	    n == VG_QUIC_SAMPLE_LEN) {
@@ -201,11 +250,10 @@ vg_quic_aead_open(const struct vg_quic_keys *k, uint64_t pn, const uint8_t *aad,
 		nonce[VG_QUIC_IV_LEN - 1 - i] ^= (uint8_t)(pn >> (8 * i));
 	/* Copied first: the tag may sit in the buffer that out overwrites. */
 	memcpy(t, tag, sizeof(t));
-	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if (!alg_ready() || (ctx = EVP_CIPHER_CTX_new()) == NULL)
 		return false;
-	if (EVP_DecryptInit_ex(ctx, EVP_aes_128_gcm(), NULL, NULL, NULL) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, VG_QUIC_IV_LEN, NULL) != 1 ||
-	    EVP_DecryptInit_ex(ctx, NULL, NULL, k->key, nonce) != 1)
+	/* The 12-byte nonce is GCM's default IV length. */
+	if (EVP_DecryptInit_ex2(ctx, alg_gcm, k->key, nonce, NULL) != 1)
 		goto out;
 	if (aad_len > 0 && EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aad_len) != 1)
 		goto out;

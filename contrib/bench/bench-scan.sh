@@ -18,7 +18,7 @@ pcapdir=$top/../shared/pcaps/zeek
 size_mb=${BENCH_MB:-300}
 target=${BENCH_TARGET:-2.00}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/vigie-bench}
-runs=3
+runs=${BENCH_RUNS:-7}
 
 if [ $# -ge 1 ]; then
 	vigie=$1
@@ -92,30 +92,35 @@ now()
 }
 
 # Best of $runs wall-clock runs of a command; its output goes to $dir/out.
-best()
+# One timed run of "$@"; prints seconds.
+timed()
 {
-	b=""
-	r=0
-	while [ $r -lt $runs ]; do
-		t0=$(now)
-		"$@" >"$dir/out" 2>"$dir/err" || {
-			echo "bench: '$*' failed:" >&2
-			tail -5 "$dir/err" >&2
-			exit 1
-		}
-		t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
-		    'BEGIN { t = z - a; if (b == "" || t < b + 0) b = t; printf "%.3f", b }')
-		r=$((r + 1))
-	done
-	echo "$b"
+	t0=$(now)
+	"$@" >"$dir/out" 2>"$dir/err" || {
+		echo "bench: '$*' failed:" >&2
+		tail -5 "$dir/err" >&2
+		exit 1
+	}
+	t1=$(now)
+	awk -v a="$t0" -v z="$t1" 'BEGIN { printf "%.4f", z - a }'
+}
+
+min()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 < a + 0) print b; else print a }'
 }
 
 cat "$big" >/dev/null	# warm the page cache so the first run is not a disk benchmark
 bytes=$(wc -c <"$big")
-base=$(best "$dir/pcap-loop" "$big")
-pkts=$(awk '{ print $1 }' "$dir/out")
-scan=$(best "$vigie" scan -f json -o /dev/null "$big")
+# Interleaved, best of $runs each: a shared machine's noise hits both sides alike, and the
+# best run is the one least disturbed by it.
+base="" scan="" r=0
+while [ $r -lt $runs ]; do
+	base=$(min "$base" "$(timed "$dir/pcap-loop" "$big")")
+	pkts=$(awk '{ print $1 }' "$dir/out")
+	scan=$(min "$scan" "$(timed "$vigie" scan -f json -o /dev/null "$big")")
+	r=$((r + 1))
+done
 
 awk -v base="$base" -v scan="$scan" -v pkts="$pkts" -v bytes="$bytes" -v target="$target" '
 BEGIN {
