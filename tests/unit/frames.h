@@ -12,7 +12,7 @@ struct fb {
 	size_t n;
 };
 
-static inline void put(struct fb *f, const void *p, size_t n) { memcpy(f->b + f->n, p, n); f->n += n; }
+static inline void put(struct fb *f, const void *p, size_t n) { if (n > 0) memcpy(f->b + f->n, p, n); f->n += n; }
 static inline void u8(struct fb *f, uint8_t v) { f->b[f->n++] = v; }
 static inline void u16(struct fb *f, uint16_t v) { u8(f, (uint8_t)(v >> 8)); u8(f, (uint8_t)v); }
 static inline void u32(struct fb *f, uint32_t v) { u16(f, (uint16_t)(v >> 16)); u16(f, (uint16_t)v); }
