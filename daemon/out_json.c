@@ -64,8 +64,10 @@ vg_format_ts(uint64_t us, char *buf, size_t len)
 	*p++ = '.';
 	p = put_digits(p, us % 1000000u, 6);
 	*p++ = 'Z';
-	*p = '\0';
-	snprintf(buf, len, "%s", tmp);
+	*p++ = '\0';
+	if ((size_t)(p - tmp) > len)
+		return len > 0 ? (buf[0] = '\0', buf) : buf;
+	memcpy(buf, tmp, (size_t)(p - tmp));
 	return buf;
 }
 
@@ -165,14 +167,8 @@ jw_u64(struct jw *w, uint64_t v)
 	jw_raw(w, tmp + i, sizeof(tmp) - i);
 }
 
-/* ,"key": */
-static void
-jw_key(struct jw *w, const char *key)
-{
-	jw_lit(w, ",\"");
-	jw_lit(w, key);
-	jw_lit(w, "\":");
-}
+/* ,"key": as one write; key must be a string literal. */
+#define jw_key(w, key) jw_raw((w), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 
 static void
 jw_dns(struct jw *w, const struct vg_dns_log *log)
