@@ -95,6 +95,20 @@ finish(struct vg_engine *e, struct vg_flow *f, enum vg_app_state st)
 	release_parsers(e, f);
 }
 
+/* TCP reassembly: events counted under the tcp.* names. */
+static size_t
+tcp_reasm_add(struct vg_engine *e, struct vg_flow *f, uint32_t seq, const struct vg_packet *p)
+{
+	unsigned ev = 0;
+	size_t n = vg_reasm_add(f->reasm, seq, p->payload, p->payload_len, &ev);
+
+	if (ev & VG_REASM_OVERLAP_DIFFERS)
+		vg_anomaly_inc(&e->st.anomalies, VG_AN_TCP_REASM_OVERLAP_DIFF);
+	if (ev & VG_REASM_BEYOND_WINDOW)
+		vg_anomaly_inc(&e->st.anomalies, VG_AN_TCP_REASM_WINDOW);
+	return n;
+}
+
 static bool
 buffer_available(struct vg_engine *e)
 {
@@ -343,12 +357,12 @@ tcp_app(struct vg_engine *e, struct vg_flow *f, int dir, const struct vg_packet 
 			return;
 		}
 		e->buffers++;
-		vg_reasm_add(f->reasm, seq, p->payload, p->payload_len, &e->st.anomalies);
+		tcp_reasm_add(e, f, seq, p);
 		if (seq == f->isn[0])
 			return; /* this prefix was just parsed */
 	} else {
 		vg_reasm_data(f->reasm, &before);
-		vg_reasm_add(f->reasm, seq, p->payload, p->payload_len, &e->st.anomalies);
+		tcp_reasm_add(e, f, seq, p);
 	}
 	buf = vg_reasm_data(f->reasm, &len);
 	if (len == before)

@@ -7,6 +7,7 @@
 #include "cursor.h"
 #include "proto_quic.h"
 #include "quic_crypto.h"
+#include "reasm.h"
 
 /*
  * Largest packet we decrypt: the largest UDP payload (65535 - 8). Real
@@ -14,12 +15,11 @@
  * lives on the stack of initial_packet() for the duration of one packet.
  */
 #define QUIC_PKT_MAX 65527
-#define QUIC_BITMAP_LEN (VG_QUIC_CRYPTO_MAX / 8)
 
 /*
- * Per-flow state: 120 bytes on LP64, plus VG_QUIC_CRYPTO_MAX +
- * QUIC_BITMAP_LEN (16 KiB + 2 KiB) allocated when the first CRYPTO byte
- * arrives, freed with the state.
+ * Per-flow state: about 120 bytes on LP64, plus the CRYPTO stream's
+ * reassembly buffer (reasm.h, about 19 KiB) allocated when the first
+ * CRYPTO byte arrives, freed with the state.
  *
  * Retry (RFC 9000 §8.1) is not followed: the keys always come from the
  * DCID of the first client Initial seen. A client that restarts after a
@@ -29,7 +29,7 @@
  * flow is DONE by then and later datagrams are not looked at.
  */
 struct vg_quic {
-	uint8_t *crypto;           /* stream bytes, then a bitmap of those present */
+	struct vg_reasm *crypto;   /* the CRYPTO stream, from offset 0 */
 	size_t contig;             /* [0, contig) of the CRYPTO stream is present */
 	size_t need;               /* prefix the TLS parser asked for last time */
 	size_t parsed;             /* contig when the TLS parser last ran */
@@ -83,7 +83,7 @@ vg_quic_free(struct vg_quic *q)
 {
 	if (q == NULL)
 		return;
-	free(q->crypto);
+	vg_reasm_free(q->crypto);
 	OPENSSL_cleanse(&q->keys, sizeof(q->keys));
 	free(q);
 }
@@ -154,18 +154,6 @@ vg_quic_is_initial(const uint8_t *dgram, size_t len)
 	return long_header(&c, &h, true) == LH_OK && h.type == LH_INITIAL;
 }
 
-static bool
-bit_get(const uint8_t *map, size_t i)
-{
-	return (map[i / 8] >> (i % 8)) & 1;
-}
-
-static void
-bit_set(uint8_t *map, size_t i)
-{
-	map[i / 8] = (uint8_t)(map[i / 8] | 1u << (i % 8));
-}
-
 /*
  * Places CRYPTO data (RFC 9000 §19.6) at its stream offset. Bytes already
  * present are kept: a retransmission carries the same bytes, and a
@@ -174,9 +162,9 @@ bit_set(uint8_t *map, size_t i)
 static enum vg_parse_rc
 crypto_store(struct vg_quic *q, uint64_t off, struct vg_cur *data, struct vg_anomalies *an)
 {
-	size_t len = vg_cur_left(data), at;
-	uint8_t *map, ch;
-	bool conflict = false;
+	size_t len = vg_cur_left(data);
+	const uint8_t *bytes;
+	unsigned ev = 0;
 
 	if (off > VG_QUIC_CRYPTO_MAX || len > VG_QUIC_CRYPTO_MAX - off) {
 		vg_anomaly_inc(an, VG_AN_QUIC_CRYPTO_TOO_LARGE);
@@ -184,23 +172,17 @@ crypto_store(struct vg_quic *q, uint64_t off, struct vg_cur *data, struct vg_ano
 	}
 	if (len == 0)
 		return VG_PARSE_MORE;
-	if (q->crypto == NULL &&
-	    (q->crypto = calloc(1, VG_QUIC_CRYPTO_MAX + QUIC_BITMAP_LEN)) == NULL) {
+	if (q->crypto == NULL && (q->crypto = vg_reasm_new(0)) == NULL) {
 		vg_anomaly_inc(an, VG_AN_FLOW_ALLOC_FAILED);
 		return VG_PARSE_ERROR;
 	}
-	map = q->crypto + VG_QUIC_CRYPTO_MAX;
-	for (at = (size_t)off; vg_cur_u8(data, &ch); at++) {
-		if (!bit_get(map, at)) {
-			q->crypto[at] = ch;
-			bit_set(map, at);
-		} else if (q->crypto[at] != ch)
-			conflict = true;
-	}
-	if (conflict)
+	vg_cur_bytes(data, len, &bytes);
+	/* Offsets are below VG_QUIC_CRYPTO_MAX < VG_REASM_MAX here, so they fit the 32-bit space. */
+	q->contig = vg_reasm_add(q->crypto, (uint32_t)off, bytes, len, &ev);
+	if (ev & VG_REASM_OVERLAP_DIFFERS)
 		vg_anomaly_inc(an, VG_AN_QUIC_CRYPTO_CONFLICT);
-	while (q->contig < VG_QUIC_CRYPTO_MAX && bit_get(map, q->contig))
-		q->contig++;
+	if (q->contig > VG_QUIC_CRYPTO_MAX)
+		q->contig = VG_QUIC_CRYPTO_MAX;
 	return VG_PARSE_MORE;
 }
 
@@ -366,14 +348,16 @@ static enum vg_parse_rc
 hello_try(struct vg_quic *q, struct vg_tls_hello *hello, uint32_t *version,
     struct vg_anomalies *an)
 {
+	const uint8_t *stream;
 	enum vg_parse_rc rc;
-	size_t need = 0;
+	size_t need = 0, avail;
 
 	if (q->contig <= q->parsed || q->contig < q->need)
 		return VG_PARSE_MORE;
 	q->parsed = q->contig;
 	/* RFC 9001 §4.1.3: CRYPTO frames carry bare handshake messages, no record layer. */
-	rc = vg_tls_parse_handshake(q->crypto, q->contig, hello, &need, an);
+	stream = vg_reasm_data(q->crypto, &avail);
+	rc = vg_tls_parse_handshake(stream, q->contig, hello, &need, an);
 	switch (rc) {
 	case VG_PARSE_DONE:
 		if (version != NULL)

@@ -1,4 +1,4 @@
-/* reasm.c - first-bytes TCP stream reassembly with a byte bitmap. */
+/* reasm.c - first-bytes stream reassembly with a byte bitmap. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +37,7 @@ bit(const struct vg_reasm *r, size_t i)
 
 size_t
 vg_reasm_add(struct vg_reasm *r, uint32_t seq, const uint8_t *data, size_t len,
-    struct vg_anomalies *an)
+    unsigned *events)
 {
 	struct vg_cur c;
 	const uint8_t *src;
@@ -56,12 +56,12 @@ vg_reasm_add(struct vg_reasm *r, uint32_t seq, const uint8_t *data, size_t len,
 	}
 	if (off >= VG_REASM_MAX) {
 		if (vg_cur_left(&c) > 0)
-			vg_anomaly_inc(an, VG_AN_TCP_REASM_WINDOW);
+			*events |= VG_REASM_BEYOND_WINDOW;
 		return r->contig;
 	}
 	n = vg_cur_left(&c);
 	if (n > VG_REASM_MAX - off) {
-		vg_anomaly_inc(an, VG_AN_TCP_REASM_WINDOW);
+		*events |= VG_REASM_BEYOND_WINDOW;
 		n = VG_REASM_MAX - off;
 	}
 	if (!vg_cur_bytes(&c, n, &src))
@@ -76,7 +76,7 @@ vg_reasm_add(struct vg_reasm *r, uint32_t seq, const uint8_t *data, size_t len,
 		r->have[at >> 3] |= (uint8_t)(1u << (at & 7));
 	}
 	if (differs)
-		vg_anomaly_inc(an, VG_AN_TCP_REASM_OVERLAP_DIFF);
+		*events |= VG_REASM_OVERLAP_DIFFERS;
 	while (r->contig < VG_REASM_MAX && bit(r, r->contig))
 		r->contig++;
 	return r->contig;
