@@ -15,5 +15,6 @@ enum vg_exit {
 void vg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int vg_cmd_scan(int argc, char **argv);
+int vg_cmd_explain(int argc, char **argv);
 
 #endif

@@ -8,12 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attrib.h"
 #include "capture.h"
 #include "cmd.h"
 #include "decode.h"
 #include "engine.h"
 #include "out_json.h"
 #include "out_text.h"
+#include "paths.h"
 
 enum fmt { FMT_TEXT, FMT_JSON };
 
@@ -22,14 +24,20 @@ struct scan {
 	FILE *out;
 	bool write_failed;
 	bool progress;
+	const struct vg_attrib *attrib;
+	uint64_t attributed;
 };
 
 static void
 on_record(void *arg, const struct vg_flow_record *r)
 {
 	struct scan *s = arg;
-	int rc = s->fmt == FMT_JSON ? vg_json_flow(s->out, r) : vg_text_flow(s->out, r);
+	struct vg_dest d;
+	int rc;
 
+	if (vg_attrib_flow(s->attrib, r, &d))
+		s->attributed++;
+	rc = s->fmt == FMT_JSON ? vg_json_flow(s->out, r, &d) : vg_text_flow(s->out, r, &d);
 	if (rc != 0)
 		s->write_failed = true;
 }
@@ -111,8 +119,10 @@ scan_file(struct scan *s, struct vg_engine *e, const char *path)
 static void
 scan_usage(FILE *fp)
 {
-	fputs("usage: vigie scan [-f text|json] [-o FILE] [-q] [--max-flows N] CAPTURE...\n"
+	fputs("usage: vigie scan [-f text|json] [-o FILE] [-r RULES_DIR] [-q] [--max-flows N] "
+	      "CAPTURE...\n"
 	      "  -f, --format FMT    text (a table, the default) or json (one record per line)\n"
+	      "  -r, --rules DIR     attribution rules (default: the installed rules/)\n"
 	      "  -o, --output FILE   write records to FILE instead of standard output\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
 	      "      --max-flows N   flow table capacity (default 262144)\n"
@@ -125,12 +135,17 @@ vg_cmd_scan(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "rules", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "max-flows", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct scan s = { FMT_TEXT, stdout, false, false };
+	struct scan s = { FMT_TEXT, stdout, false, false, NULL, 0 };
+	char rules_buf[4096];
+	const char *rules = NULL;
+	struct vg_attrib *attrib;
+	struct vg_err err;
 	struct vg_engine_config cfg;
 	struct vg_scan_totals tot;
 	struct vg_engine *e;
@@ -141,7 +156,7 @@ vg_cmd_scan(int argc, char **argv)
 
 	vg_engine_config_default(&cfg);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:o:r:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (strcmp(optarg, "text") == 0) {
@@ -159,6 +174,9 @@ vg_cmd_scan(int argc, char **argv)
 			break;
 		case 'o':
 			outpath = optarg;
+			break;
+		case 'r':
+			rules = optarg;
 			break;
 		case 'q':
 			quiet = true;
@@ -185,14 +203,24 @@ vg_cmd_scan(int argc, char **argv)
 		scan_usage(stderr);
 		return VG_EXIT_USAGE;
 	}
+	/* Rules first: a broken rules file must stop the scan before any output. */
+	if (rules == NULL)
+		rules = vg_default_rules_dir(rules_buf, sizeof(rules_buf));
+	if ((attrib = vg_attrib_load(rules, &err)) == NULL) {
+		vg_warn("%s", err.msg);
+		return VG_EXIT_USAGE;
+	}
+	s.attrib = attrib;
 	if (outpath != NULL && (s.out = fopen(outpath, "w")) == NULL) {
 		vg_warn("%s: cannot write: %s", outpath, strerror(errno));
+		vg_attrib_free(attrib);
 		return VG_EXIT_USAGE;
 	}
 	/* A progress line only where nobody parses stderr and it cannot mix with the table. */
 	s.progress = !quiet && isatty(STDERR_FILENO) && (outpath != NULL || !isatty(STDOUT_FILENO));
 	if ((e = vg_engine_new(&cfg, on_record, &s)) == NULL) {
 		vg_warn("scan: out of memory");
+		vg_attrib_free(attrib);
 		return VG_EXIT_USAGE;
 	}
 	memset(&tot, 0, sizeof(tot));
@@ -205,7 +233,12 @@ vg_cmd_scan(int argc, char **argv)
 	}
 	vg_engine_stats(e, &tot.st);
 	vg_engine_free(e);
+	tot.attributed = s.attributed;
+	tot.catalog_version = vg_catalog_version(vg_attrib_catalog(attrib));
+	tot.regions_version = vg_regions_version(vg_attrib_juris(attrib));
+	tot.jurisdictions_version = vg_juris_version(vg_attrib_juris(attrib));
 	rc = s.fmt == FMT_JSON ? vg_json_summary(s.out, &tot) : vg_text_summary(s.out, &tot);
+	vg_attrib_free(attrib);
 	if (rc != 0 || s.write_failed || fflush(s.out) != 0 || ferror(s.out) ||
 	    (s.out != stdout && fclose(s.out) != 0)) {
 		vg_warn("%s: write error", outpath != NULL ? outpath : "standard output");

@@ -208,8 +208,56 @@ jw_dns(struct jw *w, const struct vg_dns_log *log)
 	jw_lit(w, "}");
 }
 
+static void
+jw_dest(struct jw *w, const struct vg_dest *d)
+{
+	const char *groups[4];
+	unsigned ng;
+
+	if (d == NULL || d->provider == NULL) {
+		jw_lit(w, ",\"dest\":{\"provider\":null,\"service\":null,\"category\":null,"
+		    "\"region\":null,\"country\":null,\"jurisdiction\":[],\"basis\":null,"
+		    "\"confidence\":null}");
+		return;
+	}
+	jw_lit(w, ",\"dest\":{\"provider\":");
+	jw_str(w, d->provider);
+	jw_key(w, "service");
+	jw_str(w, d->service);
+	jw_key(w, "category");
+	jw_str(w, d->category);
+	jw_key(w, "region");
+	jw_str_or_null(w, d->region[0] != '\0' ? d->region : NULL);
+	jw_key(w, "country");
+	jw_str_or_null(w, d->country);
+	jw_key(w, "jurisdiction");
+	ng = vg_juris_group_names(d->groups, groups);
+	jw_lit(w, "[");
+	for (unsigned i = 0; i < ng; i++) {
+		if (i > 0)
+			jw_lit(w, ",");
+		jw_str(w, groups[i]);
+	}
+	jw_lit(w, "]");
+	jw_key(w, "basis");
+	jw_str_or_null(w, vg_basis_name(d->basis));
+	jw_key(w, "confidence");
+	jw_str_or_null(w, vg_confidence_name(d->confidence));
+	jw_key(w, "legal_seat");
+	jw_str_or_null(w, d->legal_seat);
+	jw_key(w, "area");
+	jw_str_or_null(w, d->area);
+	jw_key(w, "storage_only");
+	jw_lit(w, d->storage_only ? "true" : "false");
+	jw_key(w, "reason");
+	jw_str_or_null(w, d->reason);
+	jw_key(w, "source");
+	jw_str_or_null(w, d->source);
+	jw_lit(w, "}");
+}
+
 int
-vg_json_flow(FILE *fp, const struct vg_flow_record *r)
+vg_json_flow(FILE *fp, const struct vg_flow_record *r, const struct vg_dest *d)
 {
 	char buf[REC_MAX], ts[32], ip[VG_ADDR_STRLEN], hex[8];
 	struct jw w = { buf, 0, false };
@@ -282,10 +330,8 @@ vg_json_flow(FILE *fp, const struct vg_flow_record *r)
 	jw_u64(&w, r->bytes_in);
 	jw_key(&w, "end_reason");
 	jw_str(&w, vg_flow_end_name(r->end));
-	/* Filled by attribution; until a rule matches, every field is null. */
-	jw_lit(&w, ",\"dest\":{\"provider\":null,\"service\":null,\"category\":null,"
-	    "\"region\":null,\"country\":null,\"jurisdiction\":[],\"basis\":null,"
-	    "\"confidence\":null}}\n");
+	jw_dest(&w, d);
+	jw_lit(&w, "}\n");
 	if (w.overflow)
 		return -1;
 	return fwrite(buf, 1, w.len, fp) == w.len ? 0 : -1;
@@ -348,5 +394,11 @@ vg_json_summary(FILE *fp, const struct vg_scan_totals *t)
 	    "inserts", (json_int_t)s->dnscache.inserts, "evictions",
 	    (json_int_t)s->dnscache.evictions, "hits", (json_int_t)s->dnscache.hits,
 	    "anomalies", an);
+	if (o != NULL) {
+		json_object_set_new(o, "attributed", json_integer((json_int_t)t->attributed));
+		json_object_set_new(o, "rules", json_pack("{s:s?,s:s?,s:s?}", "catalog",
+		    t->catalog_version, "cloud_regions", t->regions_version, "jurisdictions",
+		    t->jurisdictions_version));
+	}
 	return write_line(fp, o);
 }

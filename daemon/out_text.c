@@ -15,17 +15,30 @@ endpoint(const struct vg_addr *a, uint16_t port, char *buf, size_t len)
 }
 
 /* Sized for IPv4; longer values (IPv6, long names) push the row instead of being cut. */
-#define FMT "%-27s %-5s %-21s %-21s %-4s %-40s %-5s %11s %15s\n"
+#define FMT "%-27s %-5s %-21s %-21s %-4s %-40s %-5s %-14s %-5s %11s %15s\n"
 
 int
 vg_text_header(FILE *fp)
 {
 	return fprintf(fp, FMT, "START", "PROTO", "SOURCE", "DESTINATION", "APP", "HOSTNAME", "BY",
-	    "PKTS OUT/IN", "BYTES OUT/IN") < 0 ? -1 : 0;
+	    "PROVIDER", "WHERE", "PKTS OUT/IN", "BYTES OUT/IN") < 0 ? -1 : 0;
+}
+
+/* Where the destination is: a country, an area, "?" when the catalog says it cannot tell. */
+static const char *
+where(const struct vg_dest *d)
+{
+	if (d == NULL || d->provider == NULL)
+		return "-";
+	if (d->country != NULL)
+		return d->country;
+	if (d->area != NULL)
+		return d->area;
+	return "?";
 }
 
 int
-vg_text_flow(FILE *fp, const struct vg_flow_record *r)
+vg_text_flow(FILE *fp, const struct vg_flow_record *r, const struct vg_dest *dest)
 {
 	char ts[32], s[VG_ADDR_STRLEN + 9], d[VG_ADDR_STRLEN + 9], pk[48], by[48];
 	const char *app = vg_app_name(r->app), *src = vg_hostname_source_name(r->hostname_source);
@@ -49,7 +62,9 @@ vg_text_flow(FILE *fp, const struct vg_flow_record *r)
 	return fprintf(fp, FMT, vg_format_ts(r->ts_start, ts, sizeof(ts)),
 	    r->proto == 6 ? "tcp" : "udp", endpoint(&r->src_ip, r->src_port, s, sizeof(s)),
 	    endpoint(&r->dst_ip, r->dst_port, d, sizeof(d)), app != NULL ? app : "-",
-	    name != NULL ? name : "-", src != NULL ? src : "-", pk, by) < 0 ? -1 : 0;
+	    name != NULL ? name : "-", src != NULL ? src : "-",
+	    dest != NULL && dest->provider != NULL ? dest->provider : "-", where(dest), pk, by) < 0 ?
+	    -1 : 0;
 }
 
 int
@@ -67,6 +82,10 @@ vg_text_summary(FILE *fp, const struct vg_scan_totals *t)
 	    (unsigned long long)s->hostnames[VG_HS_TLS], (unsigned long long)s->hostnames[VG_HS_QUIC],
 	    (unsigned long long)s->hostnames[VG_HS_HTTP], (unsigned long long)s->hostnames[VG_HS_DNS],
 	    (unsigned long long)s->hostnames[VG_HS_NONE]);
+	if (t->catalog_version != NULL)
+		fprintf(fp, "%llu flows attributed to an AI service (catalog %s, jurisdictions %s)\n",
+		    (unsigned long long)t->attributed, t->catalog_version,
+		    t->jurisdictions_version != NULL ? t->jurisdictions_version : "-");
 	for (int i = 0; i < VG_AN__COUNT; i++) {
 		if (s->anomalies.n[i] == 0)
 			continue;

@@ -9,7 +9,8 @@
 
 /* Column headings; written once before the first row. */
 int vg_text_header(FILE *fp);
-int vg_text_flow(FILE *fp, const struct vg_flow_record *r);
+/* d may be NULL (nothing attributed). */
+int vg_text_flow(FILE *fp, const struct vg_flow_record *r, const struct vg_dest *d);
 int vg_text_summary(FILE *fp, const struct vg_scan_totals *t);
 
 #endif

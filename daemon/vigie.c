@@ -21,16 +21,18 @@ vg_warn(const char *fmt, ...)
 static void
 usage(FILE *fp)
 {
-	fputs("usage: vigie scan [-f text|json] [-o FILE] [-q] [--max-flows N] CAPTURE...\n"
+	fputs("usage: vigie scan [-f text|json] [-o FILE] [-r RULES_DIR] [-q] [--max-flows N] "
+	      "CAPTURE...\n"
+	      "       vigie explain [-f text|json] [-r RULES_DIR] HOSTNAME|IP...\n"
 	      "       vigie --version | --help\n"
 	      "Commands planned in the design and not in this version: check, report, verify,\n"
-	      "policy, explain. See vigie(1).\n", fp);
+	      "policy. See vigie(1).\n", fp);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const char *const planned[] = { "check", "report", "verify", "policy", "explain" };
+	static const char *const planned[] = { "check", "report", "verify", "policy" };
 
 	if (argc < 2) {
 		usage(stderr);
@@ -47,6 +49,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return vg_cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return vg_cmd_explain(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++) {
 		if (strcmp(argv[1], planned[i]) == 0) {
 			vg_warn("'%s' is not available in this version", argv[1]);

@@ -121,11 +121,11 @@ test_json_flow_parses_back(void **state)
 	r.dns = log;
 
 	fp = open_memstream(&text, &len);
-	assert_int_equal(vg_json_flow(fp, &r), 0);
+	assert_int_equal(vg_json_flow(fp, &r, NULL), 0);
 	r.dns = &empty_log;
 	r.hello = NULL;
 	r.hostname = NULL;
-	assert_int_equal(vg_json_flow(fp, &r), 0);
+	assert_int_equal(vg_json_flow(fp, &r, NULL), 0);
 	fclose(fp);
 	assert_non_null(memchr(text, '\n', len));
 
@@ -166,6 +166,54 @@ test_json_flow_parses_back(void **state)
 	json_decref(o);
 	free(text);
 	free(log);
+}
+
+static void
+test_json_dest(void **state)
+{
+	struct vg_flow_record r;
+	struct vg_dest d;
+	json_error_t err;
+	json_t *o, *dest;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&r, 0, sizeof(r));
+	memset(&d, 0, sizeof(d));
+	r.proto = 6;
+	assert_true(vg_addr_parse("10.0.0.1", &r.src_ip));
+	assert_true(vg_addr_parse("3.124.12.34", &r.dst_ip));
+	d.provider = "aws";
+	d.service = "bedrock";
+	d.category = "llm-api";
+	strcpy(d.region, "eu-central-1");
+	d.country = "DE";
+	d.groups = VG_JG_EU | VG_JG_EEA;
+	d.basis = VG_BASIS_TLS_SNI;
+	d.confidence = VG_CONF_HIGH;
+	d.legal_seat = "US";
+	d.source = "https://docs.aws.amazon.com/\"quoted\"";
+	fp = open_memstream(&text, &len);
+	assert_int_equal(vg_json_flow(fp, &r, &d), 0);
+	fclose(fp);
+	o = json_loads(text, 0, &err);
+	if (o == NULL)
+		fail_msg("not JSON: %s: %s", err.text, text);
+	dest = json_object_get(o, "dest");
+	assert_string_equal(json_string_value(json_object_get(dest, "provider")), "aws");
+	assert_string_equal(json_string_value(json_object_get(dest, "region")), "eu-central-1");
+	assert_string_equal(json_string_value(json_object_get(dest, "country")), "DE");
+	assert_int_equal(json_array_size(json_object_get(dest, "jurisdiction")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(dest, "jurisdiction"), 1)),
+	    "eea");
+	assert_string_equal(json_string_value(json_object_get(dest, "basis")), "tls_sni");
+	assert_string_equal(json_string_value(json_object_get(dest, "confidence")), "high");
+	assert_true(json_is_null(json_object_get(dest, "reason")));
+	assert_string_equal(json_string_value(json_object_get(dest, "source")),
+	    "https://docs.aws.amazon.com/\"quoted\"");
+	json_decref(o);
+	free(text);
 }
 
 static void
@@ -213,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_timestamps_match_gmtime),
 		cmocka_unit_test(test_ipv4_text_matches_inet_ntop),
 		cmocka_unit_test(test_json_flow_parses_back),
+		cmocka_unit_test(test_json_dest),
 		cmocka_unit_test(test_summary_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,15 @@
+/* paths.h - where the programs find their shipped data. */
+#ifndef VG_PATHS_H
+#define VG_PATHS_H
+
+#include <stddef.h>
+
+/*
+ * The rules directory used when -r is not given: the source tree's rules/
+ * when the running program sits in the build tree (so tests and developers
+ * use what they edit), otherwise the data directory chosen at configure
+ * time. Writes into buf and returns it.
+ */
+const char *vg_default_rules_dir(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,410 @@
+/* yamldoc.c - libyaml events to a positioned node tree, refusing what our files never need. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "yamldoc.h"
+
+#define ARENA_BLOCK (64 * 1024)
+
+struct block {
+	struct block *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+struct vg_ydoc {
+	char *name;
+	struct vg_ynode *root;
+	struct block *blocks;
+	size_t nodes;
+};
+
+/* A collection being built: its node and the children seen so far. */
+struct frame {
+	struct vg_ynode *node;
+	struct vg_ynode **items;
+	size_t n, cap;
+};
+
+static void *
+arena_alloc(struct vg_ydoc *d, size_t n)
+{
+	struct block *b = d->blocks;
+	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	void *p;
+
+	if (b == NULL || need > b->cap - b->used) {
+		size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+		if ((b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->used = 0;
+		b->cap = cap;
+		b->next = d->blocks;
+		d->blocks = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+void
+vg_ydoc_free(struct vg_ydoc *d)
+{
+	struct block *b, *next;
+
+	if (d == NULL)
+		return;
+	for (b = d->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(d->name);
+	free(d);
+}
+
+const struct vg_ynode *
+vg_ydoc_root(const struct vg_ydoc *d)
+{
+	return d->root;
+}
+
+const char *
+vg_ydoc_name(const struct vg_ydoc *d)
+{
+	return d->name;
+}
+
+static bool
+fail_at(struct vg_err *err, const char *name, size_t line, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static bool
+fail_at(struct vg_err *err, const char *name, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err->msg, sizeof(err->msg), "%s:%zu:%zu: ", name, line, col);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static struct vg_ynode *
+new_node(struct vg_ydoc *d, enum vg_ykind kind, const yaml_mark_t *m)
+{
+	struct vg_ynode *n;
+
+	if (d->nodes >= VG_YAML_NODES_MAX || (n = arena_alloc(d, sizeof(*n))) == NULL)
+		return NULL;
+	d->nodes++;
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->line = (unsigned)m->line + 1;
+	n->col = (unsigned)m->column + 1;
+	return n;
+}
+
+/* Adds child to the open collection; a mapping key must be a scalar not seen before. */
+static bool
+attach(struct vg_ydoc *d, struct frame *f, struct vg_ynode *child, struct vg_err *err)
+{
+	if (f->node->kind == VG_Y_MAP && f->n % 2 == 0) {
+		if (child->kind != VG_Y_SCALAR)
+			return fail_at(err, d->name, child->line, child->col,
+			    "mapping keys must be plain scalars");
+		for (size_t i = 0; i < f->n; i += 2)
+			if (strcmp(f->items[i]->str, child->str) == 0)
+				return fail_at(err, d->name, child->line, child->col,
+				    "duplicate key '%s' (first at line %u)", child->str,
+				    f->items[i]->line);
+	}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 8;
+		struct vg_ynode **p = realloc(f->items, cap * sizeof(*p));
+		if (p == NULL)
+			return fail_at(err, d->name, child->line, child->col, "out of memory");
+		f->items = p;
+		f->cap = cap;
+	}
+	f->items[f->n++] = child;
+	return true;
+}
+
+/* Moves a finished collection's children into the arena. */
+static bool
+close_frame(struct vg_ydoc *d, struct frame *f, struct vg_err *err)
+{
+	struct vg_ynode *n = f->node;
+
+	if (f->n > 0) {
+		if ((n->items = arena_alloc(d, f->n * sizeof(*n->items))) == NULL)
+			return fail_at(err, d->name, n->line, n->col, "out of memory");
+		memcpy(n->items, f->items, f->n * sizeof(*n->items));
+	}
+	n->n = n->kind == VG_Y_MAP ? f->n / 2 : f->n;
+	free(f->items);
+	f->items = NULL;
+	return true;
+}
+
+static bool
+no_anchor_or_tag(struct vg_ydoc *d, const yaml_event_t *ev, const yaml_char_t *anchor,
+    const yaml_char_t *tag, struct vg_err *err)
+{
+	if (anchor != NULL)
+		return fail_at(err, d->name, ev->start_mark.line + 1, ev->start_mark.column + 1,
+		    "anchors are not supported ('&%s')", (const char *)anchor);
+	if (tag != NULL)
+		return fail_at(err, d->name, ev->start_mark.line + 1, ev->start_mark.column + 1,
+		    "tags are not supported ('%s')", (const char *)tag);
+	return true;
+}
+
+static bool
+parse(struct vg_ydoc *d, yaml_parser_t *p, struct vg_err *err)
+{
+	struct frame stack[VG_YAML_DEPTH_MAX];
+	size_t depth = 0, docs = 0;
+	yaml_event_t ev;
+	struct vg_ynode *node;
+	bool ok = true, done = false;
+
+	while (ok && !done) {
+		if (!yaml_parser_parse(p, &ev)) {
+			ok = fail_at(err, d->name, p->problem_mark.line + 1, p->problem_mark.column + 1,
+			    "%s%s%s", p->problem != NULL ? p->problem : "malformed YAML",
+			    p->context != NULL ? " " : "", p->context != NULL ? p->context : "");
+			break;
+		}
+		node = NULL;
+		switch (ev.type) {
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1)
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "only one document per file");
+			break;
+		case YAML_ALIAS_EVENT:
+			ok = fail_at(err, d->name, ev.start_mark.line + 1, ev.start_mark.column + 1,
+			    "aliases are not supported ('*%s')", (const char *)ev.data.alias.anchor);
+			break;
+		case YAML_SCALAR_EVENT:
+			if (!(ok = no_anchor_or_tag(d, &ev, ev.data.scalar.anchor, ev.data.scalar.tag,
+			    err)))
+				break;
+			if (strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length) {
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "NUL byte in a scalar");
+				break;
+			}
+			if ((node = new_node(d, VG_Y_SCALAR, &ev.start_mark)) == NULL ||
+			    (node->str = arena_alloc(d, ev.data.scalar.length + 1)) == NULL) {
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "too many nodes or out of memory");
+				break;
+			}
+			memcpy((char *)node->str, ev.data.scalar.value, ev.data.scalar.length + 1);
+			node->quoted = ev.data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+			    ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (ev.type == YAML_SEQUENCE_START_EVENT)
+				ok = no_anchor_or_tag(d, &ev, ev.data.sequence_start.anchor,
+				    ev.data.sequence_start.tag, err);
+			else
+				ok = no_anchor_or_tag(d, &ev, ev.data.mapping_start.anchor,
+				    ev.data.mapping_start.tag, err);
+			if (!ok)
+				break;
+			if (depth == VG_YAML_DEPTH_MAX) {
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "nested deeper than %d levels",
+				    VG_YAML_DEPTH_MAX);
+				break;
+			}
+			node = new_node(d, ev.type == YAML_MAPPING_START_EVENT ? VG_Y_MAP : VG_Y_SEQ,
+			    &ev.start_mark);
+			if (node == NULL) {
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "too many nodes or out of memory");
+				break;
+			}
+			stack[depth++] = (struct frame){ node, NULL, 0, 0 };
+			node = NULL; /* attached when it closes */
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			node = stack[depth - 1].node;
+			ok = close_frame(d, &stack[--depth], err);
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		if (ok && node != NULL) {
+			if (depth > 0)
+				ok = attach(d, &stack[depth - 1], node, err);
+			else
+				d->root = node;
+		}
+		yaml_event_delete(&ev);
+	}
+	while (depth > 0)
+		free(stack[--depth].items);
+	if (ok && d->root == NULL)
+		ok = fail_at(err, d->name, 1, 1, "empty document");
+	return ok;
+}
+
+struct vg_ydoc *
+vg_ydoc_load_mem(const char *name, const void *buf, size_t len, struct vg_err *err)
+{
+	struct vg_ydoc *d = calloc(1, sizeof(*d));
+	yaml_parser_t p;
+	bool ok;
+
+	err->msg[0] = '\0';
+	if (d == NULL || (d->name = strdup(name)) == NULL) {
+		free(d);
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
+		return NULL;
+	}
+	if (!yaml_parser_initialize(&p)) {
+		vg_ydoc_free(d);
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, buf, len);
+	ok = parse(d, &p, err);
+	yaml_parser_delete(&p);
+	if (!ok) {
+		vg_ydoc_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+struct vg_ydoc *
+vg_ydoc_load(const char *path, struct vg_err *err)
+{
+	struct vg_ydoc *d;
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL) {
+		snprintf(err->msg, sizeof(err->msg), "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(VG_YAML_FILE_MAX + 1)) == NULL) {
+		fclose(fp);
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", path);
+		return NULL;
+	}
+	n = fread(buf, 1, VG_YAML_FILE_MAX + 1, fp);
+	if (ferror(fp) || n > VG_YAML_FILE_MAX) {
+		snprintf(err->msg, sizeof(err->msg), ferror(fp) ? "%s: read error" :
+		    "%s: larger than the 16 MiB a rules or policy file may have", path);
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	d = vg_ydoc_load_mem(path, buf, n, err);
+	free(buf);
+	return d;
+}
+
+const struct vg_ynode *
+vg_ymap_get(const struct vg_ynode *map, const char *key)
+{
+	if (map == NULL || map->kind != VG_Y_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->items[2 * i]->str, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+bool
+vg_yerr(const struct vg_ydoc *d, const struct vg_ynode *at, struct vg_err *err, const char *fmt,
+    ...)
+{
+	va_list ap;
+	int n = snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: ", d->name, at->line, at->col);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < sizeof(err->msg))
+		vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+bool
+vg_yexpect(const struct vg_ydoc *d, const struct vg_ynode *n, enum vg_ykind kind,
+    const char *what, struct vg_err *err)
+{
+	static const char *const names[] = { "a scalar", "a sequence", "a mapping" };
+
+	if (n->kind == kind)
+		return true;
+	return vg_yerr(d, n, err, "%s must be %s, not %s", what, names[kind], names[n->kind]);
+}
+
+bool
+vg_ykeys(const struct vg_ydoc *d, const struct vg_ynode *map, const char *const *allowed,
+    struct vg_err *err)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct vg_ynode *k = map->items[2 * i];
+		const char *const *a;
+
+		for (a = allowed; *a != NULL && strcmp(*a, k->str) != 0; a++)
+			;
+		if (*a == NULL)
+			return vg_yerr(d, k, err, "unknown key '%s'", k->str);
+	}
+	return true;
+}
+
+const char *
+vg_ystr(const struct vg_ydoc *d, const struct vg_ynode *map, const char *key, struct vg_err *err)
+{
+	const struct vg_ynode *v = vg_ymap_get(map, key);
+
+	if (v == NULL) {
+		vg_yerr(d, map, err, "missing key '%s'", key);
+		return NULL;
+	}
+	if (v->kind != VG_Y_SCALAR || v->str[0] == '\0') {
+		vg_yerr(d, v, err, "'%s' must be a non-empty scalar", key);
+		return NULL;
+	}
+	return v->str;
+}
+
+const char *
+vg_ystr_opt(const struct vg_ydoc *d, const struct vg_ynode *map, const char *key, bool *ok,
+    struct vg_err *err)
+{
+	const struct vg_ynode *v = vg_ymap_get(map, key);
+
+	*ok = true;
+	if (v == NULL)
+		return NULL;
+	if (v->kind != VG_Y_SCALAR || v->str[0] == '\0') {
+		*ok = false;
+		vg_yerr(d, v, err, "'%s' must be a non-empty scalar", key);
+		return NULL;
+	}
+	return v->str;
+}
