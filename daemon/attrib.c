@@ -8,6 +8,8 @@
 struct vg_attrib {
 	struct vg_catalog *catalog;
 	struct vg_juris *juris;
+	struct vg_ipranges *ranges;
+	const struct vg_geoip *geoip; /* borrowed */
 };
 
 const char *
@@ -32,11 +34,25 @@ vg_attrib_free(struct vg_attrib *a)
 		return;
 	vg_catalog_free(a->catalog);
 	vg_juris_free(a->juris);
+	vg_ipranges_free(a->ranges);
 	free(a);
 }
 
 const struct vg_catalog *vg_attrib_catalog(const struct vg_attrib *a) { return a->catalog; }
 const struct vg_juris *vg_attrib_juris(const struct vg_attrib *a) { return a->juris; }
+const struct vg_ipranges *vg_attrib_ranges(const struct vg_attrib *a) { return a->ranges; }
+
+bool
+vg_attrib_has_geoip(const struct vg_attrib *a)
+{
+	return a->geoip != NULL;
+}
+
+void
+vg_attrib_set_geoip(struct vg_attrib *a, const struct vg_geoip *g)
+{
+	a->geoip = g;
+}
 
 static bool
 path_in(char *buf, size_t len, const char *dir, const char *file, struct vg_err *err)
@@ -82,19 +98,21 @@ cross_check(struct vg_attrib *a, struct vg_err *err)
 struct vg_attrib *
 vg_attrib_load(const char *dir, struct vg_err *err)
 {
-	char cat[4096], jur[4096], reg[4096];
+	char cat[4096], jur[4096], reg[4096], rng[4096];
 	struct vg_attrib *a;
 
 	if (!path_in(cat, sizeof(cat), dir, "ai-endpoints.yaml", err) ||
 	    !path_in(jur, sizeof(jur), dir, "jurisdictions.yaml", err) ||
-	    !path_in(reg, sizeof(reg), dir, "cloud-regions.yaml", err))
+	    !path_in(reg, sizeof(reg), dir, "cloud-regions.yaml", err) ||
+	    !path_in(rng, sizeof(rng), dir, "ip-ranges", err))
 		return NULL;
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return NULL;
 	}
 	if ((a->juris = vg_juris_load(jur, reg, err)) == NULL ||
-	    (a->catalog = vg_catalog_load(cat, err)) == NULL || !cross_check(a, err)) {
+	    (a->catalog = vg_catalog_load(cat, err)) == NULL || !cross_check(a, err) ||
+	    (a->ranges = vg_ipranges_load(rng, err)) == NULL) {
 		vg_attrib_free(a);
 		return NULL;
 	}
@@ -155,6 +173,7 @@ vg_attrib_host(const struct vg_attrib *a, const char *host, enum vg_basis basis,
 	d->source = r->source;
 	d->pattern = r->pattern;
 	d->line = r->line;
+	d->file = vg_catalog_file(a->catalog);
 	d->storage_only = r->storage_only;
 	switch (r->where) {
 	case VG_WHERE_COUNTRY:
@@ -187,6 +206,48 @@ vg_attrib_host(const struct vg_attrib *a, const char *host, enum vg_basis basis,
 }
 
 bool
+vg_attrib_addr(const struct vg_attrib *a, const struct vg_addr *ip, struct vg_dest *d)
+{
+	const struct vg_iprange *r;
+	const char *cc;
+	char geo[3];
+	unsigned len;
+
+	memset(d, 0, sizeof(*d));
+	if ((r = vg_ipranges_lookup(a->ranges, ip, &len)) != NULL) {
+		d->provider = r->provider;
+		d->service = r->service;
+		d->basis = VG_BASIS_IP_RANGE;
+		d->confidence = VG_CONF_MEDIUM;
+		d->anycast = r->anycast;
+		d->prefix_len = len;
+		d->file = r->file;
+		d->line = r->line;
+		d->source = r->source;
+		if (r->anycast) {
+			d->reason = "anycast range: the address is announced from many places";
+			return true;
+		}
+		if (r->region != NULL && r->cloud != NULL) {
+			snprintf(d->region, sizeof(d->region), "%s", r->region);
+			snprintf(d->cloud, sizeof(d->cloud), "%s", r->cloud);
+			if ((cc = vg_juris_region(a->juris, r->cloud, r->region)) != NULL)
+				set_country(a, d, cc);
+			else
+				d->reason = "the range's region is not in cloud-regions.yaml";
+		}
+		return true;
+	}
+	if (a->geoip != NULL && vg_geoip_country(a->geoip, ip, geo)) {
+		d->basis = VG_BASIS_GEOIP;
+		d->confidence = VG_CONF_LOW;
+		set_country(a, d, geo);
+		return d->country != NULL;
+	}
+	return false;
+}
+
+bool
 vg_attrib_flow(const struct vg_attrib *a, const struct vg_flow_record *r, struct vg_dest *d)
 {
 	static const enum vg_basis by_source[] = { VG_BASIS_NONE, VG_BASIS_TLS_SNI,
@@ -194,5 +255,9 @@ vg_attrib_flow(const struct vg_attrib *a, const struct vg_flow_record *r, struct
 	enum vg_basis b = (size_t)r->hostname_source < sizeof(by_source) / sizeof(by_source[0]) ?
 	    by_source[r->hostname_source] : VG_BASIS_NONE;
 
-	return vg_attrib_host(a, r->hostname, b, d);
+	/* A name the client used outranks anything the address can say (DESIGN, "Attribution"). */
+	if (vg_attrib_host(a, r->hostname, b, d))
+		return true;
+	vg_attrib_addr(a, &r->dst_ip, d);
+	return false;
 }

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "catalog.h"
+#include "geoip.h"
+#include "iprange.h"
 #include "jurisdiction.h"
 #include "record.h"
 
@@ -43,19 +45,28 @@ struct vg_dest {
 	enum vg_confidence confidence;
 	const char *reason;              /* why the country is unknown */
 	const char *note, *source, *pattern;
-	unsigned line;                   /* of the matching pattern */
+	unsigned line;                   /* of the matching pattern or range */
 	bool storage_only;               /* only storage is pinned to the country */
+	bool anycast;                    /* the address is in an anycast/CDN range */
+	unsigned prefix_len;             /* of the matching range (basis ip_range) */
+	const char *file;                /* rules file of the rule or range that matched */
 };
 
 struct vg_attrib;
 
 /*
- * Loads ai-endpoints.yaml, cloud-regions.yaml and jurisdictions.yaml from
- * rules_dir and cross-checks them (every legal seat and country exists,
- * every fixed region is in its cloud's list). NULL with err on failure.
+ * Loads ai-endpoints.yaml, cloud-regions.yaml, jurisdictions.yaml and the
+ * ip-ranges/ files from rules_dir and cross-checks them (every legal seat
+ * and country exists, every fixed region is in its cloud's list). NULL
+ * with err on failure.
  */
 struct vg_attrib *vg_attrib_load(const char *rules_dir, struct vg_err *err);
 void vg_attrib_free(struct vg_attrib *a);
+
+/* Uses g (borrowed, may be NULL) for addresses that neither a name nor a range explains. */
+void vg_attrib_set_geoip(struct vg_attrib *a, const struct vg_geoip *g);
+const struct vg_ipranges *vg_attrib_ranges(const struct vg_attrib *a);
+bool vg_attrib_has_geoip(const struct vg_attrib *a);
 
 const struct vg_catalog *vg_attrib_catalog(const struct vg_attrib *a);
 const struct vg_juris *vg_attrib_juris(const struct vg_attrib *a);
@@ -67,7 +78,19 @@ const struct vg_juris *vg_attrib_juris(const struct vg_attrib *a);
 bool vg_attrib_host(const struct vg_attrib *a, const char *host, enum vg_basis basis,
     struct vg_dest *d);
 
-/* Attributes a finished flow from its hostname and the way it was learnt. */
+/*
+ * Attributes an address: a published range (basis ip_range, medium), else
+ * GeoIP (basis geoip, low). An anycast range names its provider and no
+ * country: GeoIP would only give the registrant's country. Returns true
+ * when something was learnt.
+ */
+bool vg_attrib_addr(const struct vg_attrib *a, const struct vg_addr *ip, struct vg_dest *d);
+
+/*
+ * Attributes a finished flow: its hostname first (how it was learnt sets
+ * the basis), else the destination address. True only when the catalog
+ * named an AI service; *d is filled with whatever was learnt.
+ */
 bool vg_attrib_flow(const struct vg_attrib *a, const struct vg_flow_record *r, struct vg_dest *d);
 
 const char *vg_basis_name(enum vg_basis b);           /* NULL for NONE */

@@ -14,6 +14,18 @@ enum vg_exit {
 /* Messages on stderr, prefixed with the program name. */
 void vg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct vg_attrib;
+struct vg_geoip;
+
+/*
+ * Loads the rules (rules_dir or the default) and the GeoIP database (path,
+ * or the default search; "none" turns it off). A missing default database
+ * is said once on stderr and attribution goes on without it. NULL after
+ * a message when the rules or a named database cannot be loaded.
+ */
+struct vg_attrib *vg_cmd_attrib(const char *rules_dir, const char *geoip_path,
+    struct vg_geoip **geoip);
+
 int vg_cmd_scan(int argc, char **argv);
 int vg_cmd_explain(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 #include "attrib.h"
 #include "cmd.h"
 #include "hostname.h"
+#include "geoip.h"
 #include "paths.h"
 
 static json_t *
@@ -63,16 +64,57 @@ explain_one(const struct vg_attrib *a, const char *arg, bool json)
 	json_t *o;
 
 	if (vg_addr_parse(arg, &ip)) {
-		/* IP ranges and GeoIP come with their own rule files; none is loaded yet. */
+		char text[VG_ADDR_STRLEN];
+		bool learnt = vg_attrib_addr(a, &ip, &d);
+
+		vg_addr_str(&ip, text, sizeof(text));
 		if (json) {
-			o = json_pack("{s:s,s:s,s:n,s:s}", "type", "explain", "query", arg, "dest",
-			    "reason", "no IP range rules or GeoIP database are loaded");
-			json_dumpf(o, stdout, JSON_COMPACT);
+			const char *g[4];
+			unsigned n = vg_juris_group_names(d.groups, g);
+			json_t *groups = json_array();
+
+			for (unsigned i = 0; i < n; i++)
+				json_array_append_new(groups, json_string(g[i]));
+			o = json_pack("{s:s,s:s,s:s,s:b}", "type", "explain", "query", arg, "address",
+			    text, "matched", learnt);
+			json_object_set_new(o, "dest", json_pack(
+			    "{s:s?,s:s?,s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:b,s:s?}",
+			    "provider", d.provider, "service", d.service,
+			    "region", d.region[0] ? d.region : NULL, "cloud", d.cloud[0] ? d.cloud : NULL,
+			    "country", d.country, "jurisdiction", groups, "basis", vg_basis_name(d.basis),
+			    "confidence", vg_confidence_name(d.confidence), "anycast", d.anycast,
+			    "reason", d.reason));
+			json_object_set_new(o, "country", country_json(j, d.country));
+			if (d.basis == VG_BASIS_IP_RANGE)
+				json_object_set_new(o, "rule", json_pack("{s:s,s:i,s:i,s:s}", "file", d.file,
+				    "line", (int)d.line, "prefix_len", (int)d.prefix_len, "source",
+				    d.source));
+			json_dumpf(o, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
 			json_decref(o);
 			putchar('\n');
-		} else {
-			printf("%s\n  unknown: no IP range rules or GeoIP database are loaded\n", arg);
+			return VG_EXIT_OK;
 		}
+		printf("%s\n", text);
+		if (!learnt) {
+			printf("  unknown: no IP range holds it and %s\n", a != NULL &&
+			    vg_attrib_has_geoip(a) ? "the GeoIP database has no country for it" :
+			    "no GeoIP database is loaded");
+			return VG_EXIT_OK;
+		}
+		if (d.provider != NULL)
+			printf("  %-11s %s%s%s\n", "provider", d.provider, d.service ? ", service " : "",
+			    d.service ? d.service : "");
+		if (d.country != NULL)
+			print_country(j, "located in", d.country);
+		else
+			printf("  %-11s unknown: %s\n", "located in", d.reason != NULL ? d.reason : "-");
+		if (d.region[0] != '\0')
+			printf("  %-11s %s region %s\n", "region", d.cloud, d.region);
+		if (d.basis == VG_BASIS_IP_RANGE)
+			printf("  %-11s /%u (%s:%u)\n  %-11s %s\n", "range", d.prefix_len, d.file, d.line,
+			    "source", d.source);
+		printf("  %-11s %s (%s confidence)\n", "basis", vg_basis_name(d.basis),
+		    vg_confidence_name(d.confidence));
 		return VG_EXIT_OK;
 	}
 	if (!vg_hostname_canon((const uint8_t *)arg, strlen(arg), host)) {
@@ -154,13 +196,13 @@ vg_cmd_explain(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "geoip", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char buf[4096];
-	const char *rules = NULL;
+	const char *rules = NULL, *geoip_path = NULL;
 	struct vg_attrib *a;
-	struct vg_err err;
+	struct vg_geoip *geoip;
 	bool json = false;
 	int ch, rc = VG_EXIT_OK;
 
@@ -178,11 +220,15 @@ vg_cmd_explain(int argc, char **argv)
 		case 'r':
 			rules = optarg;
 			break;
+		case 'G':
+			geoip_path = optarg;
+			break;
 		case 'h':
-			puts("usage: vigie explain [-f text|json] [-r RULES_DIR] HOSTNAME|IP...");
+			puts("usage: vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] HOSTNAME|IP...");
 			return VG_EXIT_OK;
 		default:
-			fputs("usage: vigie explain [-f text|json] [-r RULES_DIR] HOSTNAME|IP...\n",
+			fputs("usage: vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] "
+			    "HOSTNAME|IP...\n",
 			    stderr);
 			return VG_EXIT_USAGE;
 		}
@@ -191,17 +237,14 @@ vg_cmd_explain(int argc, char **argv)
 		vg_warn("explain: no hostname or address given");
 		return VG_EXIT_USAGE;
 	}
-	if (rules == NULL)
-		rules = vg_default_rules_dir(buf, sizeof(buf));
-	if ((a = vg_attrib_load(rules, &err)) == NULL) {
-		vg_warn("%s", err.msg);
+	if ((a = vg_cmd_attrib(rules, geoip_path, &geoip)) == NULL)
 		return VG_EXIT_USAGE;
-	}
 	for (int i = optind; i < argc; i++) {
 		int r = explain_one(a, argv[i], json);
 		if (r != VG_EXIT_OK)
 			rc = r;
 	}
 	vg_attrib_free(a);
+	vg_geoip_close(geoip);
 	return rc;
 }

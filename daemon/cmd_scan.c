@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "out_json.h"
 #include "out_text.h"
+#include "geoip.h"
 #include "paths.h"
 
 enum fmt { FMT_TEXT, FMT_JSON };
@@ -123,6 +124,7 @@ scan_usage(FILE *fp)
 	      "CAPTURE...\n"
 	      "  -f, --format FMT    text (a table, the default) or json (one record per line)\n"
 	      "  -r, --rules DIR     attribution rules (default: the installed rules/)\n"
+	      "      --geoip FILE    GeoIP country database (mmdb), or none\n"
 	      "  -o, --output FILE   write records to FILE instead of standard output\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
 	      "      --max-flows N   flow table capacity (default 262144)\n"
@@ -136,16 +138,16 @@ vg_cmd_scan(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "geoip", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "max-flows", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct scan s = { FMT_TEXT, stdout, false, false, NULL, 0 };
-	char rules_buf[4096];
-	const char *rules = NULL;
+	const char *rules = NULL, *geoip_path = NULL;
 	struct vg_attrib *attrib;
-	struct vg_err err;
+	struct vg_geoip *geoip;
 	struct vg_engine_config cfg;
 	struct vg_scan_totals tot;
 	struct vg_engine *e;
@@ -178,6 +180,9 @@ vg_cmd_scan(int argc, char **argv)
 		case 'r':
 			rules = optarg;
 			break;
+		case 'G':
+			geoip_path = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -204,16 +209,13 @@ vg_cmd_scan(int argc, char **argv)
 		return VG_EXIT_USAGE;
 	}
 	/* Rules first: a broken rules file must stop the scan before any output. */
-	if (rules == NULL)
-		rules = vg_default_rules_dir(rules_buf, sizeof(rules_buf));
-	if ((attrib = vg_attrib_load(rules, &err)) == NULL) {
-		vg_warn("%s", err.msg);
+	if ((attrib = vg_cmd_attrib(rules, geoip_path, &geoip)) == NULL)
 		return VG_EXIT_USAGE;
-	}
 	s.attrib = attrib;
 	if (outpath != NULL && (s.out = fopen(outpath, "w")) == NULL) {
 		vg_warn("%s: cannot write: %s", outpath, strerror(errno));
 		vg_attrib_free(attrib);
+		vg_geoip_close(geoip);
 		return VG_EXIT_USAGE;
 	}
 	/* A progress line only where nobody parses stderr and it cannot mix with the table. */
@@ -221,6 +223,7 @@ vg_cmd_scan(int argc, char **argv)
 	if ((e = vg_engine_new(&cfg, on_record, &s)) == NULL) {
 		vg_warn("scan: out of memory");
 		vg_attrib_free(attrib);
+		vg_geoip_close(geoip);
 		return VG_EXIT_USAGE;
 	}
 	memset(&tot, 0, sizeof(tot));
@@ -239,6 +242,7 @@ vg_cmd_scan(int argc, char **argv)
 	tot.jurisdictions_version = vg_juris_version(vg_attrib_juris(attrib));
 	rc = s.fmt == FMT_JSON ? vg_json_summary(s.out, &tot) : vg_text_summary(s.out, &tot);
 	vg_attrib_free(attrib);
+	vg_geoip_close(geoip);
 	if (rc != 0 || s.write_failed || fflush(s.out) != 0 || ferror(s.out) ||
 	    (s.out != stdout && fclose(s.out) != 0)) {
 		vg_warn("%s: write error", outpath != NULL ? outpath : "standard output");

@@ -30,3 +30,32 @@ vg_default_rules_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/rules", realpath(top, real) != NULL ? real : top);
 	return buf;
 }
+
+const char *
+vg_find_geoip(char *buf, size_t len, char *tried, size_t tried_len)
+{
+	const char *env = getenv("VIGIE_GEOIP"), *home = getenv("HOME");
+	char cand[4][1024];
+	size_t n = 0, used = 0;
+
+	if (env != NULL && *env != '\0')
+		snprintf(cand[n++], sizeof(cand[0]), "%s", env);
+	snprintf(cand[n++], sizeof(cand[0]), "%s/geoip/geo-whois-asn-country.mmdb", VG_DATADIR);
+	if (home != NULL && *home != '\0')
+		snprintf(cand[n++], sizeof(cand[0]), "%s/.local/share/vigie/geo-whois-asn-country.mmdb",
+		    home);
+	snprintf(cand[n++], sizeof(cand[0]), "/var/lib/GeoIP/GeoLite2-Country.mmdb");
+	if (tried_len > 0)
+		tried[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (access(cand[i], R_OK) == 0) {
+			snprintf(buf, len, "%s", cand[i]);
+			return buf;
+		}
+		if (used < tried_len) {
+			int w = snprintf(tried + used, tried_len - used, "%s%s", used ? ", " : "", cand[i]);
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return NULL;
+}

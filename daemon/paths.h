@@ -12,4 +12,12 @@
  */
 const char *vg_default_rules_dir(char *buf, size_t len);
 
+/*
+ * The GeoIP database used when --geoip is not given: $VIGIE_GEOIP, then
+ * what contrib/install-geoip.sh installs (the data directory's geoip/, then
+ * ~/.local/share/vigie/), then a MaxMind GeoLite2 Country file where
+ * geoipupdate puts it. NULL when none exists; *tried lists where it looked.
+ */
+const char *vg_find_geoip(char *buf, size_t len, char *tried, size_t tried_len);
+
 #endif

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attrib.h"
 #include "cmd.h"
+#include "geoip.h"
+#include "paths.h"
 
 void
 vg_warn(const char *fmt, ...)
@@ -18,12 +21,43 @@ vg_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+struct vg_attrib *
+vg_cmd_attrib(const char *rules_dir, const char *geoip_path, struct vg_geoip **geoip)
+{
+	char rbuf[4096], gbuf[4096], tried[2048];
+	struct vg_attrib *a;
+	struct vg_err err;
+
+	*geoip = NULL;
+	if (rules_dir == NULL)
+		rules_dir = vg_default_rules_dir(rbuf, sizeof(rbuf));
+	if ((a = vg_attrib_load(rules_dir, &err)) == NULL) {
+		vg_warn("%s", err.msg);
+		return NULL;
+	}
+	if (geoip_path != NULL && strcmp(geoip_path, "none") == 0)
+		return a;
+	if (geoip_path == NULL && (geoip_path = vg_find_geoip(gbuf, sizeof(gbuf), tried,
+	    sizeof(tried))) == NULL) {
+		vg_warn("no GeoIP database (looked for %s); addresses that no name or range "
+		    "explains get no country (contrib/install-geoip.sh installs one)", tried);
+		return a;
+	}
+	if ((*geoip = vg_geoip_open(geoip_path, &err)) == NULL) {
+		vg_warn("%s", err.msg);
+		vg_attrib_free(a);
+		return NULL;
+	}
+	vg_attrib_set_geoip(a, *geoip);
+	return a;
+}
+
 static void
 usage(FILE *fp)
 {
-	fputs("usage: vigie scan [-f text|json] [-o FILE] [-r RULES_DIR] [-q] [--max-flows N] "
-	      "CAPTURE...\n"
-	      "       vigie explain [-f text|json] [-r RULES_DIR] HOSTNAME|IP...\n"
+	fputs("usage: vigie scan [-f text|json] [-o FILE] [-r RULES_DIR] [--geoip FILE|none] [-q]\n"
+	      "                  [--max-flows N] CAPTURE...\n"
+	      "       vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] HOSTNAME|IP...\n"
 	      "       vigie --version | --help\n"
 	      "Commands planned in the design and not in this version: check, report, verify,\n"
 	      "policy. See vigie(1).\n", fp);

@@ -11,5 +11,5 @@ trap 'rm -rf "$out"' EXIT
 # Built like the library (-O2), linked against it.
 cc -O2 -include "$build/config.h" -I"$top/daemon" -o "$out/catalog-bench" \
 	"$top/contrib/bench/catalog-bench.c" "$build/daemon/libvigie.a" \
-	$(pkg-config --libs yaml-0.1 libpcap libcrypto jansson zlib)
+	$(pkg-config --libs yaml-0.1 libpcap libcrypto jansson zlib libmaxminddb)
 "$out/catalog-bench" "$top/rules" "$lookups"

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "attrib.h"
@@ -132,6 +134,96 @@ test_endpoints(void **state)
 	assert_false(vg_attrib_host(a, "openai.com.evil.example", VG_BASIS_TLS_SNI, &d));
 }
 
+/* Shipped rules plus one range file in a scratch directory. */
+static struct vg_attrib *
+with_ranges(char *tmp)
+{
+	static const char ranges[] =
+	    "version: 2026-11-22\n"
+	    "source: https://ip-ranges.amazonaws.com/ip-ranges.json\n"
+	    "ranges:\n"
+	    "  - prefix: 3.120.0.0/14\n"
+	    "    provider: aws\n"
+	    "    service: EC2\n"
+	    "    region: eu-central-1\n"
+	    "    cloud: aws\n"
+	    "  - prefix: 104.16.0.0/13\n"
+	    "    provider: cloudflare\n"
+	    "    anycast: true\n";
+	const char *top = getenv("top_srcdir");
+	char path[512], target[512];
+	static const char *const files[] = { "ai-endpoints.yaml", "cloud-regions.yaml",
+		"jurisdictions.yaml" };
+	struct vg_attrib *b;
+	struct vg_err err;
+	FILE *fp;
+
+	strcpy(tmp, "/tmp/vigie-rules-XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(target, sizeof(target), "%s/rules/%s", top != NULL ? top : VG_SRCDIR, files[i]);
+		snprintf(path, sizeof(path), "%s/%s", tmp, files[i]);
+		assert_int_equal(symlink(target, path), 0);
+	}
+	snprintf(path, sizeof(path), "%s/ip-ranges", tmp);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/ip-ranges/aws.yaml", tmp);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(ranges, fp);
+	fclose(fp);
+	if ((b = vg_attrib_load(tmp, &err)) == NULL)
+		fail_msg("%s", err.msg);
+	return b;
+}
+
+static void
+test_address_and_precedence(void **state)
+{
+	char tmp[64], cmd[128];
+	struct vg_attrib *b = with_ranges(tmp);
+	struct vg_flow_record r;
+	struct vg_dest d;
+	struct vg_addr ip;
+
+	/* A cloud range gives its region's country, with medium confidence. */
+	assert_true(vg_addr_parse("3.121.4.5", &ip));
+	assert_true(vg_attrib_addr(b, &ip, &d));
+	assert_string_equal(d.provider, "aws");
+	assert_string_equal(d.country, "DE");
+	assert_int_equal(d.basis, VG_BASIS_IP_RANGE);
+	assert_int_equal(d.confidence, VG_CONF_MEDIUM);
+	assert_int_equal(d.prefix_len, 14);
+	/* An anycast range names the network and no country. */
+	assert_true(vg_addr_parse("104.18.32.7", &ip));
+	assert_true(vg_attrib_addr(b, &ip, &d));
+	assert_true(d.anycast);
+	assert_null(d.country);
+	assert_non_null(d.reason);
+	/* Nothing known and no GeoIP: nothing learnt. */
+	assert_true(vg_addr_parse("192.0.2.9", &ip));
+	assert_false(vg_attrib_addr(b, &ip, &d));
+	assert_int_equal(d.basis, VG_BASIS_NONE);
+
+	/* A catalog hostname outranks the range of the address it went to. */
+	memset(&r, 0, sizeof(r));
+	assert_true(vg_addr_parse("3.121.4.5", &r.dst_ip));
+	r.hostname = "api.openai.com";
+	r.hostname_source = VG_HS_DNS;
+	assert_true(vg_attrib_flow(b, &r, &d));
+	assert_string_equal(d.provider, "openai");
+	assert_int_equal(d.basis, VG_BASIS_DNS);
+	assert_null(d.country);
+	/* A hostname the catalog does not know leaves the address to speak. */
+	r.hostname = "www.example.org";
+	r.hostname_source = VG_HS_TLS;
+	assert_false(vg_attrib_flow(b, &r, &d));
+	assert_string_equal(d.country, "DE");
+	assert_int_equal(d.basis, VG_BASIS_IP_RANGE);
+	vg_attrib_free(b);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void
 test_catalog_size(void **state)
 {
@@ -151,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_jurisdictions),
 		cmocka_unit_test(test_regions),
 		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_address_and_precedence),
 		cmocka_unit_test(test_catalog_size),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
