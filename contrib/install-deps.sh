@@ -7,8 +7,9 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
  libpcap-dev zlib1g-dev libyaml-dev libsqlite3-dev libssl-dev libjansson-dev libmaxminddb-dev
  libsystemd-dev"
 # Tests: unit tests (cmocka), the hostname oracle and its JSON tool (tshark, jq; tshark also
-# brings mergecap/editcap for the benchmark), clang and its runtime for libFuzzer builds.
-TEST_PKGS="libcmocka-dev tshark jq clang libclang-rt-14-dev"
+# brings mergecap/editcap for the benchmark), mmdblookup (the GeoIP oracle), clang and its
+# runtime for libFuzzer builds.
+TEST_PKGS="libcmocka-dev tshark jq mmdb-bin clang libclang-rt-14-dev"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

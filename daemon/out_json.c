@@ -214,18 +214,19 @@ jw_dest(struct jw *w, const struct vg_dest *d)
 	const char *groups[4];
 	unsigned ng;
 
-	if (d == NULL || d->provider == NULL) {
+	/* Nothing learnt: every field null. A range or GeoIP may give a country and no provider. */
+	if (d == NULL || d->basis == VG_BASIS_NONE) {
 		jw_lit(w, ",\"dest\":{\"provider\":null,\"service\":null,\"category\":null,"
 		    "\"region\":null,\"country\":null,\"jurisdiction\":[],\"basis\":null,"
 		    "\"confidence\":null}");
 		return;
 	}
 	jw_lit(w, ",\"dest\":{\"provider\":");
-	jw_str(w, d->provider);
+	jw_str_or_null(w, d->provider);
 	jw_key(w, "service");
-	jw_str(w, d->service);
+	jw_str_or_null(w, d->service);
 	jw_key(w, "category");
-	jw_str(w, d->category);
+	jw_str_or_null(w, d->category);
 	jw_key(w, "region");
 	jw_str_or_null(w, d->region[0] != '\0' ? d->region : NULL);
 	jw_key(w, "country");
@@ -249,6 +250,8 @@ jw_dest(struct jw *w, const struct vg_dest *d)
 	jw_str_or_null(w, d->area);
 	jw_key(w, "storage_only");
 	jw_lit(w, d->storage_only ? "true" : "false");
+	jw_key(w, "anycast");
+	jw_lit(w, d->anycast ? "true" : "false");
 	jw_key(w, "reason");
 	jw_str_or_null(w, d->reason);
 	jw_key(w, "source");

@@ -28,7 +28,7 @@ vg_text_header(FILE *fp)
 static const char *
 where(const struct vg_dest *d)
 {
-	if (d == NULL || d->provider == NULL)
+	if (d == NULL || d->basis == VG_BASIS_NONE)
 		return "-";
 	if (d->country != NULL)
 		return d->country;

@@ -214,6 +214,28 @@ test_json_dest(void **state)
 	    "https://docs.aws.amazon.com/\"quoted\"");
 	json_decref(o);
 	free(text);
+
+	/* A GeoIP answer: a country and nothing else; no provider, service or category. */
+	memset(&d, 0, sizeof(d));
+	d.country = "US";
+	d.groups = VG_JG_ADEQUATE;
+	d.basis = VG_BASIS_GEOIP;
+	d.confidence = VG_CONF_LOW;
+	text = NULL;
+	fp = open_memstream(&text, &len);
+	assert_int_equal(vg_json_flow(fp, &r, &d), 0);
+	assert_int_equal(vg_text_flow(fp, &r, &d), 0);
+	fclose(fp);
+	o = json_loadb(text, strchr(text, '\n') - text, 0, &err);
+	if (o == NULL)
+		fail_msg("not JSON: %s: %s", err.text, text);
+	dest = json_object_get(o, "dest");
+	assert_true(json_is_null(json_object_get(dest, "provider")));
+	assert_true(json_is_null(json_object_get(dest, "service")));
+	assert_string_equal(json_string_value(json_object_get(dest, "country")), "US");
+	assert_string_equal(json_string_value(json_object_get(dest, "basis")), "geoip");
+	json_decref(o);
+	free(text);
 }
 
 static void
