@@ -176,29 +176,35 @@ else
 	bad "aws: quoting: $(grep '"' "$tmp/out")"
 fi
 
-# rules/ip-ranges/cdn-anycast.yaml: every range a well-formed CIDR listed once,
-# with a provider, and anycast: true.
-cdn=$top_srcdir/rules/ip-ranges/cdn-anycast.yaml
-if [ -f "$cdn" ]; then
-	sed -n 's/^  - prefix: //p' "$cdn" >"$tmp/cdn-prefixes"
-	n=$(wc -l <"$tmp/cdn-prefixes")
-	. "$conv/common.sh"
-	if "$JQ" -R -n "$IPR_JQLIB [inputs | cidr | .key] | length" <"$tmp/cdn-prefixes" >/dev/null 2>"$tmp/err"; then
-		ok "cdn-anycast: $n well-formed prefixes"
-	else
-		bad "cdn-anycast: $(cat "$tmp/err")"
-	fi
-	[ "$(sort -u "$tmp/cdn-prefixes" | wc -l)" -eq "$n" ] && ok "cdn-anycast: no prefix twice" ||
-		bad "cdn-anycast: a prefix listed twice"
+# rules/ip-ranges/anycast-*.yaml: every range a well-formed CIDR listed once across the
+# files, with a provider, and anycast: true; each file with a version and one source URL.
+: >"$tmp/cdn-prefixes"
+files=0
+for cdn in "$top_srcdir"/rules/ip-ranges/anycast-*.yaml; do
+	[ -f "$cdn" ] || continue
+	files=$((files + 1))
+	name=$(basename "$cdn")
+	sed -n 's/^  - prefix: //p' "$cdn" >"$tmp/one"
+	n=$(wc -l <"$tmp/one")
+	cat "$tmp/one" >>"$tmp/cdn-prefixes"
 	[ "$(grep -c '^    anycast: true$' "$cdn")" -eq "$n" ] &&
 	    [ "$(grep -c '^    provider: ' "$cdn")" -eq "$n" ] &&
-		ok "cdn-anycast: each range has a provider and anycast: true" ||
-		bad "cdn-anycast: provider or anycast missing somewhere"
-	grep -Eq '^version: [0-9]{4}-[0-9]{2}-[0-9]{2}$' "$cdn" && grep -q '^source: ' "$cdn" &&
-		ok "cdn-anycast: version and source" || bad "cdn-anycast: version or source missing"
+		ok "$name: each of $n ranges has a provider and anycast: true" ||
+		bad "$name: provider or anycast missing somewhere"
+	grep -Eq '^version: [0-9]{4}-[0-9]{2}-[0-9]{2}$' "$cdn" &&
+	    grep -Eq '^source: https://[^ ]+$' "$cdn" &&
+		ok "$name: version and one source URL" || bad "$name: version or source"
+done
+[ "$files" -gt 0 ] && ok "$files anycast range files" || bad "no rules/ip-ranges/anycast-*.yaml"
+n=$(wc -l <"$tmp/cdn-prefixes")
+. "$conv/common.sh"
+if "$JQ" -R -n "$IPR_JQLIB [inputs | cidr | .key] | length" <"$tmp/cdn-prefixes" >/dev/null 2>"$tmp/err"; then
+	ok "anycast: $n well-formed prefixes"
 else
-	bad "missing $cdn"
+	bad "anycast: $(cat "$tmp/err")"
 fi
+[ "$(sort -u "$tmp/cdn-prefixes" | wc -l)" -eq "$n" ] && ok "anycast: no prefix twice" ||
+	bad "anycast: a prefix listed twice"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
