@@ -11,21 +11,29 @@
 #include "geoip.h"
 #include "paths.h"
 
+/* ["eu", "eea"] for a group mask. */
+static json_t *
+groups_json(unsigned groups)
+{
+	const char *g[4];
+	unsigned n = vg_juris_group_names(groups, g);
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, json_string(g[i]));
+	return a;
+}
+
 static json_t *
 country_json(const struct vg_juris *j, const char *code)
 {
 	const struct vg_country *c = code != NULL ? vg_juris_country(j, code) : NULL;
-	const char *g[4];
-	unsigned n;
-	json_t *o, *groups;
+	json_t *o;
 
 	if (c == NULL)
 		return json_null();
-	groups = json_array();
-	n = vg_juris_group_names(c->groups, g);
-	for (unsigned i = 0; i < n; i++)
-		json_array_append_new(groups, json_string(g[i]));
-	o = json_pack("{s:s,s:s,s:o}", "code", c->code, "name", c->name, "groups", groups);
+	o = json_pack("{s:s,s:s,s:o}", "code", c->code, "name", c->name, "groups",
+	    groups_json(c->groups));
 	if (c->decision != NULL)
 		json_object_set_new(o, "adequacy", json_pack("{s:s,s:s,s:s,s:s}", "decision",
 		    c->decision, "date", c->decision_date, "scope", c->scope, "source", c->source));
@@ -69,12 +77,8 @@ explain_one(const struct vg_attrib *a, const char *arg, bool json)
 
 		vg_addr_str(&ip, text, sizeof(text));
 		if (json) {
-			const char *g[4];
-			unsigned n = vg_juris_group_names(d.groups, g);
-			json_t *groups = json_array();
+			json_t *groups = groups_json(d.groups);
 
-			for (unsigned i = 0; i < n; i++)
-				json_array_append_new(groups, json_string(g[i]));
 			o = json_pack("{s:s,s:s,s:s,s:b}", "type", "explain", "query", arg, "address",
 			    text, "matched", learnt);
 			json_object_set_new(o, "dest", json_pack(
@@ -123,12 +127,8 @@ explain_one(const struct vg_attrib *a, const char *arg, bool json)
 	}
 	matched = vg_attrib_host(a, host, VG_BASIS_NAME, &d);
 	if (json) {
-		const char *g[4];
-		unsigned n = vg_juris_group_names(d.groups, g);
-		json_t *groups = json_array();
+		json_t *groups = groups_json(d.groups);
 
-		for (unsigned i = 0; i < n; i++)
-			json_array_append_new(groups, json_string(g[i]));
 		o = json_pack("{s:s,s:s,s:s,s:b}", "type", "explain", "query", arg, "hostname", host,
 		    "matched", matched);
 		if (matched) {
