@@ -76,8 +76,9 @@ cross_check(struct vg_attrib *a, struct vg_err *err)
 		const char *seat = r->service->provider->legal_seat;
 
 		if (vg_juris_country(a->juris, seat) == NULL) {
-			snprintf(err->msg, sizeof(err->msg), "%s: provider '%s': legal_seat '%s' is "
-			    "not in jurisdictions.yaml", file, r->service->provider->id, seat);
+			snprintf(err->msg, sizeof(err->msg), "%s:%u: provider '%s': legal_seat '%s' is "
+			    "not in jurisdictions.yaml", file, r->service->provider->line,
+			    r->service->provider->id, seat);
 			return false;
 		}
 		if (r->where == VG_WHERE_COUNTRY && vg_juris_country(a->juris, r->country) == NULL) {

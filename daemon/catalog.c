@@ -27,6 +27,7 @@ struct rule {
 	bool exact;         /* no capture, no star */
 	size_t literal;     /* literal bytes, the tie-breaker between patterns */
 	char key[VG_HOSTNAME_MAX + 1]; /* trailing literal labels: the index key */
+	const struct vg_ynode *sample; /* for errors about the sample */
 };
 
 struct slot {
@@ -409,6 +410,7 @@ load_host(struct vg_catalog *c, const struct vg_ynode *h, const struct vg_servic
 		return false;
 	pv = vg_ymap_get(h, "pattern");
 	r->pub.line = pv->line;
+	r->sample = vg_ymap_get(h, "sample");
 	if (lower_copy_check(c, pv, err) == NULL || !compile(c, pv, r, err))
 		return false;
 	if (strncmp(r->pub.source, "https://", 8) != 0)
@@ -525,6 +527,7 @@ load(struct vg_catalog *c, struct vg_err *err)
 		    (pr->legal_seat = vg_ystr(d, p, "legal_seat", err)) == NULL ||
 		    (pr->source = vg_ystr(d, p, "source", err)) == NULL)
 			return false;
+		pr->line = vg_ymap_get(p, "legal_seat")->line;
 		if (!id_ok(pr->id))
 			return vg_yerr(d, vg_ymap_get(p, "id"), err, "id '%s': use [a-z0-9-]", pr->id);
 		if (find_provider(c, pr->id) != NULL)
@@ -596,14 +599,8 @@ load(struct vg_catalog *c, struct vg_err *err)
 		const struct vg_host_rule *r = &c->rules[i].pub;
 		char canon[VG_HOSTNAME_MAX + 1];
 		struct vg_host_match m;
-		const struct vg_ynode *h = NULL;
+		const struct vg_ynode *h = c->rules[i].sample;
 
-		for (size_t si = 0; si < svcs->n && h == NULL; si++) {
-			const struct vg_ynode *hosts = vg_ymap_get(svcs->items[si], "hosts");
-			for (size_t j = 0; j < hosts->n; j++)
-				if (vg_ymap_get(hosts->items[j], "pattern")->line == r->line)
-					h = vg_ymap_get(hosts->items[j], "sample");
-		}
 		if (!vg_hostname_canon((const uint8_t *)r->sample, strlen(r->sample), canon) ||
 		    strcmp(canon, r->sample) != 0)
 			return vg_yerr(d, h, err, "sample '%s' is not a canonical hostname", r->sample);

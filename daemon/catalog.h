@@ -20,6 +20,7 @@ enum vg_where {
 
 struct vg_provider {
 	const char *id, *name, *legal_seat, *source;
+	unsigned line; /* of legal_seat in the catalog file */
 };
 
 struct vg_service {

@@ -293,7 +293,12 @@ initial_packet(struct vg_quic *q, struct vg_cur *pkt, const struct long_hdr *h,
 		vg_anomaly_inc(an, VG_AN_QUIC_DECRYPT_FAILED);
 		return VG_PARSE_ERROR;
 	}
-	/* RFC 9001 §5.4.1: long headers protect the low 4 bits of the first byte. */
+	/*
+	 * RFC 9001 §5.4.1: long headers protect the low 4 bits of the first byte.
+	 * The writes below go to our own copy, not the packet; the cursor reads
+	 * above proved pn_off + 4 + 16 <= plen, and pn_len <= 4, so every index
+	 * stays inside buf[0, plen).
+	 */
 	buf[0] ^= mask[0] & 0x0f;
 	pn_len = (size_t)(buf[0] & 0x03) + 1;
 	for (i = 0; i < pn_len; i++) {

@@ -49,6 +49,8 @@ mutate "malformed pattern" ai-endpoints.yaml \
 	"${ds}s/api.deepseek.com/api..deepseek.com/" "ai-endpoints.yaml:$ds:18: empty label"
 mutate "lower-case legal seat" ai-endpoints.yaml \
 	"${seat}s/legal_seat: US/legal_seat: us/" "ai-endpoints.yaml:$seat:17: legal_seat must be an ISO"
+mutate "legal seat not in jurisdictions" ai-endpoints.yaml \
+	"${seat}s/legal_seat: US/legal_seat: XQ/" "ai-endpoints.yaml:$seat: provider '.*': legal_seat 'XQ' is not in"
 mutate "unknown key" ai-endpoints.yaml \
 	"$((ds + 1))s/country: CN/countri: CN/" "ai-endpoints.yaml:$((ds + 1)):9: unknown key 'countri'"
 mutate "broken YAML" jurisdictions.yaml 's/^version: .*/version: [1, 2/' "jurisdictions.yaml:35:"

@@ -291,6 +291,11 @@ test_cut_and_empty_frames(void **state)
 	assert_int_equal(g.n, 1); /* the cut packet still counts for its flow */
 	vg_engine_free(e);
 	vg_engine_free(NULL);
+	/* The per-hostname and per-DNS-flow costs README and vigie(1) document (LP64). */
+#if UINTPTR_MAX == UINT64_MAX
+	assert_int_equal(sizeof(struct vg_flow_info), 832);
+	assert_int_equal(sizeof(struct vg_dns_log), 1832);
+#endif
 }
 
 int
