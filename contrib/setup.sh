@@ -8,4 +8,5 @@ mkdir -p build
 cd build
 ../configure
 make -j"$(nproc)"
-./daemon/vigie scan ../tests/data/sample.pcap
+# The sample deployment has deliberate findings: exit 1 is the expected verdict (see README).
+./daemon/vigie scan -m ../tests/data/sample-deployment.yaml ../tests/data/sample.pcap || [ $? -eq 1 ]

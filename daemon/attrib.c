@@ -164,6 +164,10 @@ vg_attrib_host(const struct vg_attrib *a, const char *host, enum vg_basis basis,
 	d->provider = r->service->provider->id;
 	d->provider_name = r->service->provider->name;
 	d->legal_seat = r->service->provider->legal_seat;
+	if (d->legal_seat != NULL) {
+		const struct vg_country *seat = vg_juris_country(a->juris, d->legal_seat);
+		d->seat_groups = seat != NULL ? seat->groups : 0;
+	}
 	d->service = r->service->id;
 	d->service_name = r->service->name;
 	d->category = r->service->category;

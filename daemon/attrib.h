@@ -35,6 +35,7 @@ enum vg_confidence {
  */
 struct vg_dest {
 	const char *provider, *provider_name, *legal_seat;
+	unsigned seat_groups;            /* VG_JG_* of the legal seat's country, 0 when none */
 	const char *service, *service_name, *category;
 	char region[VG_CAPTURE_MAX + 1]; /* "" when the hostname names none */
 	char cloud[VG_CAPTURE_MAX + 1];

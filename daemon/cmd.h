@@ -2,6 +2,10 @@
 #ifndef VG_CMD_H
 #define VG_CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exit codes, the same for every command (see vigie(1), EXIT STATUS). */
 enum vg_exit {
 	VG_EXIT_OK = 0,        /* compliant, or success */
@@ -26,7 +30,29 @@ struct vg_geoip;
 struct vg_attrib *vg_cmd_attrib(const char *rules_dir, const char *geoip_path,
     struct vg_geoip **geoip);
 
+struct vg_policy;
+struct vg_manifest;
+
+/*
+ * Loads policies from files and directories (each directory's *.yaml but
+ * its *.test.yaml, sorted), or from the default directory when n is 0;
+ * "none" alone loads nothing (*out NULL). Returns an exit code after a
+ * message; *out is the caller's.
+ */
+int vg_cmd_policies(char *const *paths, size_t n, struct vg_policy **out);
+/*
+ * Loads AIDeployment manifests and checks their providers against a's
+ * catalog (a may be NULL). Returns an exit code after a message (3 for a
+ * manifest that cannot be read or is invalid). Free with vg_cmd_manifests_free.
+ */
+int vg_cmd_manifests(char *const *paths, size_t n, const struct vg_attrib *a,
+    struct vg_manifest ***out, size_t *n_out);
+void vg_cmd_manifests_free(struct vg_manifest **v, size_t n);
+/* Parses --date; false after a message. */
+bool vg_cmd_date(const char *arg, int32_t *out);
+
 int vg_cmd_scan(int argc, char **argv);
+int vg_cmd_policy(int argc, char **argv);
 int vg_cmd_explain(int argc, char **argv);
 
 #endif

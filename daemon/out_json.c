@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out_finding.h"
 #include "out_json.h"
 #include "proto_dns.h"
 #include "proto_quic.h"
@@ -402,6 +403,8 @@ vg_json_summary(FILE *fp, const struct vg_scan_totals *t)
 		json_object_set_new(o, "rules", json_pack("{s:s?,s:s?,s:s?}", "catalog",
 		    t->catalog_version, "cloud_regions", t->regions_version, "jurisdictions",
 		    t->jurisdictions_version));
+		if (t->policy != NULL)
+			json_object_set_new(o, "policy", vg_pstats_json(t->policy));
 	}
 	return write_line(fp, o);
 }

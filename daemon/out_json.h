@@ -8,6 +8,8 @@
 #include "engine.h"
 #include "record.h"
 
+struct vg_pstats;
+
 /* Totals of one `vigie scan` run for the summary record. */
 struct vg_scan_totals {
 	unsigned captures;        /* captures given */
@@ -15,6 +17,7 @@ struct vg_scan_totals {
 	struct vg_engine_stats st;
 	uint64_t attributed;      /* flows whose destination a catalog rule named */
 	const char *catalog_version, *regions_version, *jurisdictions_version; /* NULL: none */
+	const struct vg_pstats *policy; /* NULL: no policy evaluated */
 };
 
 /* RFC 3339 UTC with microseconds; buf needs 32 bytes. Returns buf. */

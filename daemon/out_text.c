@@ -1,6 +1,7 @@
 /* out_text.c - text table writer; anything from the wire is printed through a sanitiser. */
 #include <string.h>
 
+#include "out_finding.h"
 #include "out_text.h"
 
 /* ip:port, with IPv6 in brackets (RFC 3986 §3.2.2) so the port stays unambiguous. */
@@ -94,5 +95,5 @@ vg_text_summary(FILE *fp, const struct vg_scan_totals *t)
 	}
 	if (fprintf(fp, any ? "\n" : "anomalies: none\n") < 0)
 		return -1;
-	return 0;
+	return t->policy != NULL ? vg_pstats_text(fp, t->policy) : 0;
 }

@@ -20,15 +20,27 @@ in_build_tree(void)
 	return strncmp(exe, VG_BUILDDIR, b) == 0 && exe[b] == '/';
 }
 
-const char *
-vg_default_rules_dir(char *buf, size_t len)
+static const char *
+data_dir(const char *what, char *buf, size_t len)
 {
 	char real[PATH_MAX];
 	const char *top = in_build_tree() ? VG_SRCDIR : VG_DATADIR;
 
-	/* Messages name rule files by this path: make it the plain one, without "build/..". */
-	snprintf(buf, len, "%s/rules", realpath(top, real) != NULL ? real : top);
+	/* Messages name files by this path: make it the plain one, without "build/..". */
+	snprintf(buf, len, "%s/%s", realpath(top, real) != NULL ? real : top, what);
 	return buf;
+}
+
+const char *
+vg_default_rules_dir(char *buf, size_t len)
+{
+	return data_dir("rules", buf, len);
+}
+
+const char *
+vg_default_policies_dir(char *buf, size_t len)
+{
+	return data_dir("policies", buf, len);
 }
 
 const char *

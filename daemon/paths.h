@@ -12,6 +12,9 @@
  */
 const char *vg_default_rules_dir(char *buf, size_t len);
 
+/* The same for the shipped policies (policies/), used when -p is not given. */
+const char *vg_default_policies_dir(char *buf, size_t len);
+
 /*
  * The GeoIP database used when --geoip is not given: $VIGIE_GEOIP, then
  * what contrib/install-geoip.sh installs (the data directory's geoip/, then

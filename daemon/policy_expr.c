@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "policy_expr.h"
 
@@ -352,6 +353,49 @@ digits(const char *s, size_t n)
 	return v;
 }
 
+bool
+vg_date_parse(const char *s, int32_t *days)
+{
+	unsigned y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !is_digit(s[i]))
+			return false;
+	y = digits(s, 4);
+	m = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		return false;
+	*days = vg_expr_days((int)y, m, d);
+	return true;
+}
+
+/* Civil from days, the inverse of vg_expr_days(). */
+char *
+vg_date_fmt(int32_t days, char *buf, size_t len)
+{
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+
+	snprintf(buf, len, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	return buf;
+}
+
+int32_t
+vg_date_today(void)
+{
+	return (int32_t)(time(NULL) / 86400);
+}
+
 /* A word starting with a digit or '-digit': an integer or a YYYY-MM-DD date. */
 static int
 lex_number(struct ctx *c, struct tok *t)
@@ -619,9 +663,8 @@ need_bool(struct ctx *c, int x, size_t start)
 	return 0;
 }
 
-/* Levenshtein distance, for "did you mean"; names over 64 bytes are never suggested. */
-static size_t
-distance(const char *a, size_t la, const char *b)
+size_t
+vg_edit_distance(const char *a, size_t la, const char *b)
 {
 	size_t row[65], lb = strlen(b), i, j;
 
@@ -655,19 +698,19 @@ unknown_name(struct ctx *c, const struct tok *t)
 
 	for (i = 0; i < env->n_fields; i++)
 		if (env->fields[i].name != NULL &&
-		    (d = distance(s, t->len, env->fields[i].name)) < bd && d < t->len) {
+		    (d = vg_edit_distance(s, t->len, env->fields[i].name)) < bd && d < t->len) {
 			bd = d;
 			best = env->fields[i].name;
 		}
 	for (i = 0; i < env->n_lists; i++)
 		if (env->list_names[i] != NULL &&
-		    (d = distance(s, t->len, env->list_names[i])) < bd && d < t->len) {
+		    (d = vg_edit_distance(s, t->len, env->list_names[i])) < bd && d < t->len) {
 			bd = d;
 			best = env->list_names[i];
 		}
 	for (i = 0; i < env->n_macros; i++)
 		if (env->macro_names[i] != NULL &&
-		    (d = distance(s, t->len, env->macro_names[i])) < bd && d < t->len) {
+		    (d = vg_edit_distance(s, t->len, env->macro_names[i])) < bd && d < t->len) {
 			bd = d;
 			best = env->macro_names[i];
 		}

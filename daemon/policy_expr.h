@@ -117,4 +117,20 @@ bool vg_expr_eval(const struct vg_expr *e, vg_expr_get_fn get, void *arg, int32_
 /* Days since 1970-01-01 of a valid proleptic Gregorian date, for callers and tests. */
 int32_t vg_expr_days(int year, unsigned month, unsigned day);
 
+/*
+ * A date written YYYY-MM-DD, a real calendar day from 1970-01-01 to
+ * 9999-12-31, exactly ten bytes; false for anything else.
+ */
+bool vg_date_parse(const char *s, int32_t *days);
+/* YYYY-MM-DD of days since 1970-01-01 (0 .. VG_EXPR_DATE_MAX); buf needs 11 bytes. */
+char *vg_date_fmt(int32_t days, char *buf, size_t len);
+/*
+ * Levenshtein distance between the first la bytes of a and b, for "did you
+ * mean" suggestions; SIZE_MAX when either is over 64 bytes.
+ */
+size_t vg_edit_distance(const char *a, size_t la, const char *b);
+
+/* Today in UTC, from the system clock. */
+int32_t vg_date_today(void);
+
 #endif

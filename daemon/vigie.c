@@ -55,18 +55,23 @@ vg_cmd_attrib(const char *rules_dir, const char *geoip_path, struct vg_geoip **g
 static void
 usage(FILE *fp)
 {
-	fputs("usage: vigie scan [-f text|json] [-o FILE] [-r RULES_DIR] [--geoip FILE|none] [-q]\n"
-	      "                  [--max-flows N] CAPTURE...\n"
+	fputs("usage: vigie scan [-p POLICY|none]... [-m MANIFEST]... [-f text|json] [-o FILE]\n"
+	      "                  [-r RULES_DIR] [--geoip FILE|none] [--fail-on SEVERITY]\n"
+	      "                  [--date YYYY-MM-DD] [--results fail|all] [-q] [--max-flows N]\n"
+	      "                  CAPTURE...\n"
+	      "       vigie policy lint POLICY...\n"
+	      "       vigie policy test [-v] [-r RULES_DIR] TEST|POLICY|DIR...\n"
+	      "       vigie policy show [-f text|json] [POLICY|DIR...]\n"
 	      "       vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] HOSTNAME|IP...\n"
 	      "       vigie --version | --help\n"
-	      "Commands planned in the design and not in this version: check, report, verify,\n"
-	      "policy. See vigie(1).\n", fp);
+	      "Commands planned in the design and not in this version: check, report, verify.\n"
+	      "See vigie(1).\n", fp);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const char *const planned[] = { "check", "report", "verify", "policy" };
+	static const char *const planned[] = { "check", "report", "verify" };
 
 	if (argc < 2) {
 		usage(stderr);
@@ -85,6 +90,8 @@ main(int argc, char **argv)
 		return vg_cmd_scan(argc - 1, argv + 1);
 	if (strcmp(argv[1], "explain") == 0)
 		return vg_cmd_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return vg_cmd_policy(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++) {
 		if (strcmp(argv[1], planned[i]) == 0) {
 			vg_warn("'%s' is not available in this version", argv[1]);

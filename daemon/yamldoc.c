@@ -24,6 +24,14 @@ struct vg_ydoc {
 	size_t nodes;
 };
 
+/* The input while it is parsed, for the source text of block scalars. */
+struct input {
+	const char *buf;
+	size_t len;
+	size_t *lines; /* offset of each line's first byte; built on the first block scalar */
+	size_t n_lines;
+};
+
 /* A collection being built: its node and the children seen so far. */
 struct frame {
 	struct vg_ynode *node;
@@ -167,8 +175,80 @@ no_anchor_or_tag(struct vg_ydoc *d, const yaml_event_t *ev, const yaml_char_t *a
 	return true;
 }
 
+/* Line starts as libyaml counts them: after LF, CR LF or a lone CR. */
 static bool
-parse(struct vg_ydoc *d, yaml_parser_t *p, struct vg_err *err)
+index_lines(struct input *in)
+{
+	size_t i, n = 1;
+
+	for (i = 0; i < in->len; i++)
+		if (in->buf[i] == '\n' || (in->buf[i] == '\r' &&
+		    (i + 1 == in->len || in->buf[i + 1] != '\n')))
+			n++;
+	if ((in->lines = malloc(n * sizeof(*in->lines))) == NULL)
+		return false;
+	in->lines[0] = 0;
+	in->n_lines = 1;
+	for (i = 0; i < in->len; i++)
+		if (in->buf[i] == '\n' || (in->buf[i] == '\r' &&
+		    (i + 1 == in->len || in->buf[i + 1] != '\n')))
+			in->lines[in->n_lines++] = i + 1;
+	return true;
+}
+
+/*
+ * The lines of a block scalar as written, less their indentation. Its
+ * header is on start->line; the content runs to end->line (exclusive when
+ * the end mark sits at a line start). Leading blank lines are kept so
+ * that line numbers stay aligned.
+ */
+static bool
+block_source(struct vg_ydoc *d, struct input *in, struct vg_ynode *n,
+    const yaml_mark_t *start, const yaml_mark_t *end)
+{
+	size_t first = start->line + 1, last = end->column == 0 ? end->line : end->line + 1;
+	size_t l, indent = SIZE_MAX, total = 0;
+	char *out;
+
+	if (in->lines == NULL && !index_lines(in))
+		return false;
+	if (last > in->n_lines)
+		last = in->n_lines;
+	n->cline = (unsigned)first + 1;
+	n->ccol = 1;
+	for (l = first; l < last; l++) {
+		size_t a = in->lines[l], b = l + 1 < in->n_lines ? in->lines[l + 1] : in->len, sp = 0;
+		while (a + sp < b && in->buf[a + sp] == ' ')
+			sp++;
+		if (a + sp < b && in->buf[a + sp] != '\n' && in->buf[a + sp] != '\r' &&
+		    sp < indent)
+			indent = sp;
+		total += b - a + 1;
+	}
+	if (indent == SIZE_MAX)
+		indent = 0;
+	n->ccol = (unsigned)indent + 1;
+	if ((out = arena_alloc(d, total + 1)) == NULL)
+		return false;
+	n->src = out;
+	for (l = first; l < last; l++) {
+		size_t a = in->lines[l], b = l + 1 < in->n_lines ? in->lines[l + 1] : in->len, k;
+		for (k = 0; k < indent && a < b && in->buf[a] == ' '; k++)
+			a++;
+		while (b > a && (in->buf[b - 1] == '\n' || in->buf[b - 1] == '\r'))
+			b--;
+		memcpy(out, in->buf + a, b - a);
+		out += b - a;
+		*out++ = '\n';
+	}
+	while (out > n->src && out[-1] == '\n')
+		out--;
+	*out = '\0';
+	return true;
+}
+
+static bool
+parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 {
 	struct frame stack[VG_YAML_DEPTH_MAX];
 	size_t depth = 0, docs = 0;
@@ -212,6 +292,17 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct vg_err *err)
 			memcpy((char *)node->str, ev.data.scalar.value, ev.data.scalar.length + 1);
 			node->quoted = ev.data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
 			    ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+			node->cline = node->line;
+			node->ccol = node->col + (node->quoted ? 1 : 0);
+			node->src = node->str;
+			if (ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+			    ev.data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
+				node->block = ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ?
+				    '|' : '>';
+				if (!block_source(d, in, node, &ev.start_mark, &ev.end_mark))
+					ok = fail_at(err, d->name, ev.start_mark.line + 1,
+					    ev.start_mark.column + 1, "out of memory");
+			}
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
@@ -270,6 +361,7 @@ vg_ydoc_load_mem(const char *name, const void *buf, size_t len, struct vg_err *e
 {
 	struct vg_ydoc *d = calloc(1, sizeof(*d));
 	yaml_parser_t p;
+	struct input in = { buf, len, NULL, 0 };
 	bool ok;
 
 	err->msg[0] = '\0';
@@ -284,8 +376,9 @@ vg_ydoc_load_mem(const char *name, const void *buf, size_t len, struct vg_err *e
 		return NULL;
 	}
 	yaml_parser_set_input_string(&p, buf, len);
-	ok = parse(d, &p, err);
+	ok = parse(d, &p, &in, err);
 	yaml_parser_delete(&p);
+	free(in.lines);
 	if (!ok) {
 		vg_ydoc_free(d);
 		return NULL;

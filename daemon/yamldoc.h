@@ -30,7 +30,19 @@ struct vg_ynode {
 	enum vg_ykind kind;
 	unsigned line, col;
 	bool quoted;            /* scalar written in quotes: never a null or a number */
+	char block;             /* '|' or '>' for a block scalar, else 0 */
 	const char *str;        /* scalar text, NUL-terminated (no NUL inside: rejected) */
+	/*
+	 * Where the scalar's text starts in the file and that text as written,
+	 * for callers that report positions inside a scalar (policy conditions).
+	 * Plain: the scalar's own position and str. Quoted: the column after the
+	 * quote and str (escapes make later columns approximate). Block: the
+	 * first line after the header, at the block's indentation, and the
+	 * source lines with that indentation removed, so that line k of src is
+	 * line cline + k - 1 of the file whatever the folding style.
+	 */
+	unsigned cline, ccol;
+	const char *src;
 	size_t n;
 	struct vg_ynode **items;
 };

@@ -59,7 +59,7 @@ while read -r f; do
 		why="sanitizer report"
 	elif [ $rc -eq 124 ] && [ -n "$TIMEOUT" ]; then
 		why="timed out after ${timeout_s} s"
-	elif [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
+	elif [ $rc -ne 0 ] && [ $rc -ne 1 ] && [ $rc -ne 3 ]; then
 		why="exit status $rc"
 	fi
 	if [ -z "$why" ]; then

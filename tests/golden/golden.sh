@@ -94,7 +94,7 @@ while read -r f; do
 	*.gz)	gzip -dc "$pcapdir/$f" >"$tmp/capture"; cap=$tmp/capture ;;
 	*)	cap=$pcapdir/$f ;;
 	esac
-	"$VIGIE" scan -f json "$cap" >"$tmp/out.json" 2>"$tmp/err" </dev/null
+	"$VIGIE" scan -p none -f json "$cap" >"$tmp/out.json" 2>"$tmp/err" </dev/null
 	rc=$?
 	if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
 		echo "golden: $name: vigie scan exited $rc"

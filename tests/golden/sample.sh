@@ -7,7 +7,7 @@ JQ=${JQ:-jq}
 command -v "$JQ" >/dev/null 2>&1 || { echo "SKIP: jq not found"; exit 77; }
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-"$VIGIE" scan -f json "$top_srcdir/tests/data/sample.pcap" |
+"$VIGIE" scan -p none -f json "$top_srcdir/tests/data/sample.pcap" |
 	"$JQ" -r 'select(.type == "flow" and .hostname != null and .hostname_source != null) |
 	    "\(.proto) \(.src_ip) \(.src_port) \(.dst_ip) \(.dst_port) \(.hostname_source) \(.hostname)"' |
 	LC_ALL=C sort >"$tmp"
@@ -18,7 +18,7 @@ else
 	fail=$((fail + 1))
 fi
 # Attribution of the named flows (no GeoIP: the expectations rest on names only).
-"$VIGIE" scan -f json --geoip none "$top_srcdir/tests/data/sample.pcap" |
+"$VIGIE" scan -p none -f json --geoip none "$top_srcdir/tests/data/sample.pcap" |
 	"$JQ" -r 'select(.type == "flow" and .hostname != null) |
 	    "\(.hostname) \(.dest.provider) \(.dest.country // "-") \(.dest.basis)"' |
 	LC_ALL=C sort >"$tmp.dest"
