@@ -40,6 +40,14 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void
+free_files(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /*
  * The YAML files of a directory, sorted so that load order (and thus
  * evaluation and output order) does not depend on the file system. tests
@@ -72,17 +80,20 @@ dir_files(const char *dir, bool tests, char ***out, size_t *n_out)
 		    stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (n == DIR_FILES_MAX) {
+			/* Keeping the first ones in directory order would load an arbitrary subset. */
 			vg_warn("%s: more than %u policy files", dir, DIR_FILES_MAX);
-			break;
+			closedir(d);
+			free_files(v, n);
+			return VG_EXIT_USAGE;
 		}
 		if ((n & 15) == 0) {
 			char **nv = realloc(v, (n + 16) * sizeof(*v));
 			if (nv == NULL)
-				break;
+				goto oom;
 			v = nv;
 		}
 		if ((v[n] = strdup(path)) == NULL)
-			break;
+			goto oom;
 		n++;
 	}
 	closedir(d);
@@ -90,14 +101,11 @@ dir_files(const char *dir, bool tests, char ***out, size_t *n_out)
 	*out = v;
 	*n_out = n;
 	return VG_EXIT_OK;
-}
-
-static void
-free_files(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+oom:
+	closedir(d);
+	free_files(v, n);
+	vg_warn("out of memory");
+	return VG_EXIT_USAGE;
 }
 
 static bool

@@ -743,6 +743,22 @@ load_waiver(struct ld *l, const struct vg_ynode *n, size_t idx)
 		l->f->waiver_when[idx] = v;
 		if ((w->when_text = pstrdup(l->f, v->str)) == NULL)
 			return bad(l, v, "out of memory");
+		/*
+		 * The control, maybe in a file not loaded yet, fixes the fields; check
+		 * now against every field so that a broken condition fails this file.
+		 */
+		{
+			struct vg_expr_env env;
+			size_t n_all;
+			const struct vg_field *all = union_fields(&n_all);
+			struct vg_expr *e;
+
+			file_env(l->f, VG_SUBJ_FLOW, &env, all, n_all);
+			if ((e = vg_expr_compile(v->src, &env, vg_ydoc_name(l->doc), v->cline, v->ccol,
+			    l->err)) == NULL)
+				return false;
+			vg_expr_free(e);
+		}
 	}
 	return true;
 }
@@ -1079,8 +1095,13 @@ vg_policy_message(const struct vg_control *c, const struct vg_subject *s, char *
 			;
 		put_val(&o, &s->v[sg->field[k]]);
 	}
-	if (o.full && cap >= 4)
-		memcpy(buf + cap - 4, "...", 4);
+	if (o.full && cap >= 4) {
+		/* Cut before a UTF-8 sequence, never inside one: JSON writers refuse broken text. */
+		size_t at = cap - 4;
+		while (at > 0 && ((unsigned char)buf[at] & 0xc0) == 0x80)
+			at--;
+		memcpy(buf + at, "...", 4);
+	}
 }
 
 void

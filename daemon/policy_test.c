@@ -1,4 +1,5 @@
 /* policy_test.c - runs policy test files: hand-written subjects against the controls' expected results. */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,8 +122,9 @@ set_field(struct run *r, struct vg_subject *s, const struct vg_ynode *k, const s
 		long long x;
 		if (v->kind != VG_Y_SCALAR || v->quoted || v->str[0] == '\0')
 			return bad(r, v, "field '%s' takes an integer", f->name);
+		errno = 0;
 		x = strtoll(v->str, &end, 10);
-		if (*end != '\0')
+		if (*end != '\0' || errno == ERANGE)
 			return bad(r, v, "field '%s' takes an integer, not '%s'", f->name, v->str);
 		val = (struct vg_val){ .t = VG_V_INT, .u.i = x };
 		break;
@@ -271,6 +273,13 @@ run_case(struct run *r, const struct vg_ynode *cn, int32_t file_date, struct col
 			host = v->str;
 		}
 		memset(&d, 0, sizeof(d));
+		char canon[VG_HOSTNAME_MAX + 1];
+		if (host != NULL && !vg_hostname_canon((const uint8_t *)host, strlen(host), canon)) {
+			bad(r, v, "'%s' is not a hostname", host);
+			goto out;
+		}
+		if (host != NULL)
+			host = canon;
 		if (kind == VG_SUBJ_ENDPOINT && m != NULL && m->n_providers > 0) {
 			if (host == NULL)
 				host = m->providers[0].host[0] != '\0' ? m->providers[0].host : NULL;
@@ -278,11 +287,6 @@ run_case(struct run *r, const struct vg_ynode *cn, int32_t file_date, struct col
 				vg_attrib_host(r->a, host, VG_BASIS_NAME, &d);
 			vg_subject_endpoint(s, m, 0, host != NULL ? &d : NULL);
 		} else if (host != NULL) {
-			char canon[VG_HOSTNAME_MAX + 1];
-			if (!vg_hostname_canon((const uint8_t *)host, strlen(host), canon)) {
-				bad(r, v, "'%s' is not a hostname", host);
-				goto out;
-			}
 			vg_attrib_host(r->a, canon, kind == VG_SUBJ_FLOW ? VG_BASIS_TLS_SNI :
 			    VG_BASIS_NAME, &d);
 			vg_subject_dest(s, &d);

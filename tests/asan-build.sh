@@ -13,7 +13,9 @@ make -j"$(nproc)" >make.out 2>&1 || { tail -n 40 make.out; exit 1; }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 tests="$(cd "$top" && ls tests/unit/test_*.c | sed 's/\.c$//' | tr '\n' ' ') tests/fuzz/replay-corpus.sh"
-echo "asan: unit tests and fuzz corpora under ASan+UBSan"
+# The policy commands too: they load, compile and evaluate every shipped and malformed policy.
+tests="$tests tests/cli/policy-test.sh tests/cli/policy-lint.sh tests/golden/findings.sh"
+echo "asan: unit tests, fuzz corpora and policy commands under ASan+UBSan"
 make -j"$(nproc)" check TESTS="$tests" >check.out 2>&1
 rc=$?
 grep -E '^(FAIL|ERROR|# [A-Z]+:)' check.out
