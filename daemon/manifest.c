@@ -938,34 +938,6 @@ vg_manifest_load(const char *path, struct vg_err *err)
 
 /* ---- the catalog check */
 
-/* Levenshtein distance; both strings at most SUGGEST_LEN_MAX bytes. */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[SUGGEST_LEN_MAX + 1];
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 bool
 vg_manifest_check(const struct vg_manifest *m, const struct vg_catalog *c, struct vg_err *err)
 {
@@ -985,7 +957,7 @@ vg_manifest_check(const struct vg_manifest *m, const struct vg_catalog *c, struc
 			if (strcmp(id, p->provider) == 0)
 				break;
 			if (strlen(id) <= SUGGEST_LEN_MAX && strlen(p->provider) <= SUGGEST_LEN_MAX) {
-				size_t d = distance(p->provider, id);
+				size_t d = vg_edit_distance(p->provider, strlen(p->provider), id);
 
 				if (d < best) {
 					best = d;

@@ -473,7 +473,7 @@ load_macros(struct ld *l, const struct vg_ynode *n)
 		if (!cond_node(l, v, k->str))
 			return false;
 		f->macro_names[f->n_macros] = pstrdup(f, k->str);
-		f->macro_texts[f->n_macros] = pstrdup(f, v->src);
+		f->macro_texts[f->n_macros] = pstrdup(f, v->str);
 		if (f->macro_names[f->n_macros] == NULL || f->macro_texts[f->n_macros] == NULL)
 			return bad(l, k, "out of memory");
 		f->n_macros++;
@@ -486,8 +486,7 @@ load_macros(struct ld *l, const struct vg_ynode *n)
 	file_env(f, VG_SUBJ_FLOW, &env, all, n_all);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct vg_ynode *v = n->items[2 * i + 1];
-		struct vg_expr *e = vg_expr_compile(v->src, &env, vg_ydoc_name(l->doc), v->cline,
-		    v->ccol, l->err);
+		struct vg_expr *e = vg_expr_compile_node(v, &env, vg_ydoc_name(l->doc), l->err);
 		if (e == NULL)
 			return false;
 		vg_expr_free(e);
@@ -497,28 +496,12 @@ load_macros(struct ld *l, const struct vg_ynode *n)
 
 /* ---- message templates */
 
-/*
- * Where byte i of a message is in the file. A block scalar's text keeps
- * its lines (folding turns a line break into one space, same length), so
- * the source lines give the position; a plain or quoted scalar is taken
- * as one line, which is exact unless it spans several.
- */
+/* Where byte i of a message is in the file. */
 static void
 tmpl_pos(const struct vg_ynode *n, size_t i, struct vg_ynode *at)
 {
 	*at = *n;
-	at->line = n->cline;
-	at->col = n->ccol + (unsigned)i;
-	if (n->block != 0) {
-		size_t k, last = 0, len = strlen(n->src);
-		at->col = n->ccol;
-		for (k = 0; k < i && k < len; k++)
-			if (n->src[k] == '\n') {
-				at->line++;
-				last = k + 1;
-			}
-		at->col = n->ccol + (unsigned)(k - last);
-	}
+	vg_ynode_pos(n, i, &at->line, &at->col);
 }
 
 static bool
@@ -625,7 +608,7 @@ compile(struct ld *l, const struct vg_ynode *n, enum vg_subject_kind kind)
 	struct vg_expr *e;
 
 	file_env(l->f, kind, &env, NULL, 0);
-	e = vg_expr_compile(n->src, &env, vg_ydoc_name(l->doc), n->cline, n->ccol, l->err);
+	e = vg_expr_compile_node(n, &env, vg_ydoc_name(l->doc), l->err);
 	if (e != NULL && !keep_expr(l->f, e)) {
 		vg_expr_free(e);
 		bad(l, n, "out of memory");
@@ -754,8 +737,7 @@ load_waiver(struct ld *l, const struct vg_ynode *n, size_t idx)
 			struct vg_expr *e;
 
 			file_env(l->f, VG_SUBJ_FLOW, &env, all, n_all);
-			if ((e = vg_expr_compile(v->src, &env, vg_ydoc_name(l->doc), v->cline, v->ccol,
-			    l->err)) == NULL)
+			if ((e = vg_expr_compile_node(v, &env, vg_ydoc_name(l->doc), l->err)) == NULL)
 				return false;
 			vg_expr_free(e);
 		}

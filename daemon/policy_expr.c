@@ -136,6 +136,7 @@ struct ctx {
 	const struct vg_expr_env *env;
 	const char *name;
 	unsigned line, col;
+	const struct vg_ynode *node; /* when set, file positions come from it */
 	struct vg_err *err;
 	bool failed;
 	struct frame *fr;
@@ -218,9 +219,14 @@ fail(struct ctx *c, size_t off, const char *fmt, ...)
 	c->failed = true;
 	for (f = c->fr, o = off; f->up != NULL; f = f->up)
 		o = f->ref_off;
-	text_pos(f->text, o, &l, &co);
 	m[0] = '\0';
-	append(m, cap, "%s:%u:%u: ", c->name, c->line + l - 1, c->col + co - 1);
+	if (c->node != NULL) {
+		vg_ynode_pos(c->node, o, &l, &co);
+		append(m, cap, "%s:%u:%u: ", c->name, l, co);
+	} else {
+		text_pos(f->text, o, &l, &co);
+		append(m, cap, "%s:%u:%u: ", c->name, c->line + l - 1, c->col + co - 1);
+	}
 	va_start(ap, fmt);
 	vappend(m, cap, fmt, ap);
 	va_end(ap);
@@ -661,31 +667,6 @@ need_bool(struct ctx *c, int x, size_t start)
 		return fail(c, start, "expected a condition, found %s",
 		    type_name(c->nodes[x].type));
 	return 0;
-}
-
-size_t
-vg_edit_distance(const char *a, size_t la, const char *b)
-{
-	size_t row[65], lb = strlen(b), i, j;
-
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
 }
 
 static int
@@ -1320,9 +1301,9 @@ finish(struct ctx *c, int root)
 	return e;
 }
 
-struct vg_expr *
-vg_expr_compile(const char *text, const struct vg_expr_env *env, const char *name,
-    unsigned line, unsigned col, struct vg_err *err)
+static struct vg_expr *
+compile(const char *text, const struct vg_expr_env *env, const char *name, unsigned line,
+    unsigned col, const struct vg_ynode *node, struct vg_err *err)
 {
 	static const struct vg_expr_env none;
 	struct vg_err scratch;
@@ -1338,6 +1319,7 @@ vg_expr_compile(const char *text, const struct vg_expr_env *env, const char *nam
 	c.name = name != NULL ? name : "?";
 	c.line = line;
 	c.col = col;
+	c.node = node;
 	c.err = err != NULL ? err : &scratch;
 	c.err->msg[0] = '\0';
 	top.text = text != NULL ? text : "";
@@ -1384,6 +1366,20 @@ out:
 	free(c.items);
 	free(c.pool);
 	return e;
+}
+
+struct vg_expr *
+vg_expr_compile(const char *text, const struct vg_expr_env *env, const char *name,
+    unsigned line, unsigned col, struct vg_err *err)
+{
+	return compile(text, env, name, line, col, NULL, err);
+}
+
+struct vg_expr *
+vg_expr_compile_node(const struct vg_ynode *node, const struct vg_expr_env *env,
+    const char *name, struct vg_err *err)
+{
+	return compile(node->str, env, name, node->line, node->col, node, err);
 }
 
 void

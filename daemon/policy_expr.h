@@ -89,6 +89,13 @@ struct vg_expr;
  */
 struct vg_expr *vg_expr_compile(const char *text, const struct vg_expr_env *env,
     const char *name, unsigned line, unsigned col, struct vg_err *err);
+/*
+ * The same for the scalar node of a YAML document whose value is the
+ * condition: error positions come from vg_ynode_pos(), exact whatever the
+ * scalar's style. node is only read during the call.
+ */
+struct vg_expr *vg_expr_compile_node(const struct vg_ynode *node, const struct vg_expr_env *env,
+    const char *name, struct vg_err *err);
 void vg_expr_free(struct vg_expr *e);
 
 /* Number of nodes, for tests and statistics. */
@@ -124,12 +131,6 @@ int32_t vg_expr_days(int year, unsigned month, unsigned day);
 bool vg_date_parse(const char *s, int32_t *days);
 /* YYYY-MM-DD of days since 1970-01-01 (0 .. VG_EXPR_DATE_MAX); buf needs 11 bytes. */
 char *vg_date_fmt(int32_t days, char *buf, size_t len);
-/*
- * Levenshtein distance between the first la bytes of a and b, for "did you
- * mean" suggestions; SIZE_MAX when either is over 64 bytes.
- */
-size_t vg_edit_distance(const char *a, size_t la, const char *b);
-
 /* Today in UTC, from the system clock. */
 int32_t vg_date_today(void);
 

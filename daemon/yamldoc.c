@@ -196,55 +196,160 @@ index_lines(struct input *in)
 	return true;
 }
 
-/*
- * The lines of a block scalar as written, less their indentation. Its
- * header is on start->line; the content runs to end->line (exclusive when
- * the end mark sits at a line start). Leading blank lines are kept so
- * that line numbers stay aligned.
- */
-static bool
-block_source(struct vg_ydoc *d, struct input *in, struct vg_ynode *n,
-    const yaml_mark_t *start, const yaml_mark_t *end)
+/* Byte offset in the input of a libyaml mark: its line's start, then column characters. */
+static size_t
+mark_offset(const struct input *in, const yaml_mark_t *m)
 {
-	size_t first = start->line + 1, last = end->column == 0 ? end->line : end->line + 1;
-	size_t l, indent = SIZE_MAX, total = 0;
-	char *out;
+	size_t off, c;
+
+	if (m->line >= in->n_lines)
+		return in->len;
+	off = in->lines[m->line];
+	for (c = 0; c < m->column && off < in->len; c++) {
+		off++;
+		while (off < in->len && ((unsigned char)in->buf[off] & 0xc0) == 0x80)
+			off++;
+	}
+	return off;
+}
+
+/* Keeps the source text of a scalar, for vg_ynode_pos(). */
+static bool
+keep_raw(struct vg_ydoc *d, struct input *in, struct vg_ynode *n, const yaml_mark_t *start,
+    const yaml_mark_t *end)
+{
+	size_t a, b;
+	char *r;
 
 	if (in->lines == NULL && !index_lines(in))
 		return false;
-	if (last > in->n_lines)
-		last = in->n_lines;
-	n->cline = (unsigned)first + 1;
-	n->ccol = 1;
-	for (l = first; l < last; l++) {
-		size_t a = in->lines[l], b = l + 1 < in->n_lines ? in->lines[l + 1] : in->len, sp = 0;
-		while (a + sp < b && in->buf[a + sp] == ' ')
-			sp++;
-		if (a + sp < b && in->buf[a + sp] != '\n' && in->buf[a + sp] != '\r' &&
-		    sp < indent)
-			indent = sp;
-		total += b - a + 1;
-	}
-	if (indent == SIZE_MAX)
-		indent = 0;
-	n->ccol = (unsigned)indent + 1;
-	if ((out = arena_alloc(d, total + 1)) == NULL)
+	a = mark_offset(in, start);
+	b = mark_offset(in, end);
+	if (b < a)
+		b = a;
+	if ((r = arena_alloc(d, b - a + 1)) == NULL)
 		return false;
-	n->src = out;
-	for (l = first; l < last; l++) {
-		size_t a = in->lines[l], b = l + 1 < in->n_lines ? in->lines[l + 1] : in->len, k;
-		for (k = 0; k < indent && a < b && in->buf[a] == ' '; k++)
-			a++;
-		while (b > a && (in->buf[b - 1] == '\n' || in->buf[b - 1] == '\r'))
-			b--;
-		memcpy(out, in->buf + a, b - a);
-		out += b - a;
-		*out++ = '\n';
-	}
-	while (out > n->src && out[-1] == '\n')
-		out--;
-	*out = '\0';
+	memcpy(r, in->buf + a, b - a);
+	r[b - a] = '\0';
+	n->raw = r;
 	return true;
+}
+
+static bool
+is_ws(int ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* Advances a position over one character of raw text at *j. */
+static void
+step(const char *raw, size_t *j, unsigned *line, unsigned *col)
+{
+	unsigned char ch = (unsigned char)raw[*j];
+
+	(*j)++;
+	if (ch == '\n' || (ch == '\r' && raw[*j] != '\n')) {
+		(*line)++;
+		*col = 1;
+		return;
+	}
+	if (ch == '\r')
+		return;
+	while (((unsigned char)raw[*j] & 0xc0) == 0x80)
+		(*j)++;
+	(*col)++;
+}
+
+/* Bytes of the UTF-8 character that starts at s (1 for a stray byte). */
+static size_t
+char_len(const char *s)
+{
+	size_t n = 1;
+
+	while (s[n] != '\0' && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n++;
+	return n;
+}
+
+void
+vg_ynode_pos(const struct vg_ynode *n, size_t off, unsigned *line, unsigned *col)
+{
+	const char *raw = n->raw, *str = n->str;
+	size_t i = 0, j = 0, slen;
+	unsigned l = n->line, c = n->col;
+
+	*line = l;
+	*col = c;
+	if (n->kind != VG_Y_SCALAR || raw == NULL)
+		return;
+	slen = strlen(str);
+	if (off > slen)
+		off = slen;
+	/* Skip what precedes the text: the quote, or a block header line. */
+	if (n->style == '\'' || n->style == '"') {
+		step(raw, &j, &l, &c);
+	} else if (n->style == '|' || n->style == '>') {
+		while (raw[j] != '\0' && raw[j] != '\n' && raw[j] != '\r')
+			step(raw, &j, &l, &c);
+		if (raw[j] != '\0')
+			step(raw, &j, &l, &c);
+	}
+	/*
+	 * Walk str and raw together. Whitespace runs correspond as wholes
+	 * (folding, indentation and line breaks change their length only);
+	 * escapes take several raw characters for one of str.
+	 */
+	while (i < off && raw[j] != '\0') {
+		if (is_ws((unsigned char)str[i])) {
+			size_t end = i;
+			while (is_ws((unsigned char)str[end]))
+				end++;
+			/* Inside the run: point at its first character in the source. */
+			if (off < end)
+				break;
+			i = end;
+			while (raw[j] != '\0' && is_ws((unsigned char)raw[j]))
+				step(raw, &j, &l, &c);
+			continue;
+		}
+		if (n->style == '"' && raw[j] == '\\') {
+			size_t k = 1;
+			step(raw, &j, &l, &c);
+			if (raw[j] == 'x')
+				k = 3;
+			else if (raw[j] == 'u')
+				k = 5;
+			else if (raw[j] == 'U')
+				k = 9;
+			else if (raw[j] == '\n' || raw[j] == '\r') {
+				/* An escaped line break joins lines without a space. */
+				while (raw[j] != '\0' && is_ws((unsigned char)raw[j]))
+					step(raw, &j, &l, &c);
+				continue;
+			}
+			while (k-- > 0 && raw[j] != '\0')
+				step(raw, &j, &l, &c);
+			i += char_len(str + i);
+			continue;
+		}
+		if (n->style == '\'' && raw[j] == '\'' && raw[j + 1] == '\'') {
+			step(raw, &j, &l, &c);
+			step(raw, &j, &l, &c);
+			i++;
+			continue;
+		}
+		if (is_ws((unsigned char)raw[j])) {
+			/* A run in the source that str does not have (a trimmed line break). */
+			while (raw[j] != '\0' && is_ws((unsigned char)raw[j]))
+				step(raw, &j, &l, &c);
+			continue;
+		}
+		i += char_len(str + i);
+		step(raw, &j, &l, &c);
+	}
+	/* At a whitespace run of str, skip nothing more: l:c is where the run starts. */
+	*line = l;
+	*col = c;
 }
 
 static bool
@@ -258,7 +363,15 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 
 	while (ok && !done) {
 		if (!yaml_parser_parse(p, &ev)) {
-			ok = fail_at(err, d->name, p->problem_mark.line + 1, p->problem_mark.column + 1,
+			/*
+			 * A construct left open (a quote, a flow collection) is found at the
+			 * end of the input; where it was opened is what the author must fix.
+			 */
+			const yaml_mark_t *at = p->context != NULL &&
+			    p->problem_mark.index >= p->context_mark.index &&
+			    p->problem != NULL && strstr(p->problem, "end of stream") != NULL ?
+			    &p->context_mark : &p->problem_mark;
+			ok = fail_at(err, d->name, at->line + 1, at->column + 1,
 			    "%s%s%s", p->problem != NULL ? p->problem : "malformed YAML",
 			    p->context != NULL ? " " : "", p->context != NULL ? p->context : "");
 			break;
@@ -292,17 +405,16 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 			memcpy((char *)node->str, ev.data.scalar.value, ev.data.scalar.length + 1);
 			node->quoted = ev.data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
 			    ev.data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-			node->cline = node->line;
-			node->ccol = node->col + (node->quoted ? 1 : 0);
-			node->src = node->str;
-			if (ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
-			    ev.data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
-				node->block = ev.data.scalar.style == YAML_LITERAL_SCALAR_STYLE ?
-				    '|' : '>';
-				if (!block_source(d, in, node, &ev.start_mark, &ev.end_mark))
-					ok = fail_at(err, d->name, ev.start_mark.line + 1,
-					    ev.start_mark.column + 1, "out of memory");
+			switch (ev.data.scalar.style) {
+			case YAML_SINGLE_QUOTED_SCALAR_STYLE: node->style = '\''; break;
+			case YAML_DOUBLE_QUOTED_SCALAR_STYLE: node->style = '"'; break;
+			case YAML_LITERAL_SCALAR_STYLE: node->style = '|'; break;
+			case YAML_FOLDED_SCALAR_STYLE: node->style = '>'; break;
+			default: node->style = 0; break;
 			}
+			if (!keep_raw(d, in, node, &ev.start_mark, &ev.end_mark))
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "out of memory");
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
@@ -453,6 +565,56 @@ vg_yexpect(const struct vg_ydoc *d, const struct vg_ynode *n, enum vg_ykind kind
 	return vg_yerr(d, n, err, "%s must be %s, not %s", what, names[kind], names[n->kind]);
 }
 
+size_t
+vg_edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t row[65], lb = strlen(b), i, j;
+
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* A typo gets the key it is near; anything else the list of keys the mapping takes. */
+static bool
+unknown_key(const struct vg_ydoc *d, const struct vg_ynode *k, const char *const *allowed,
+    struct vg_err *err)
+{
+	char list[256];
+	const char *best = NULL;
+	size_t bd = 3, dist, used = 0;
+
+	for (const char *const *a = allowed; *a != NULL; a++)
+		if ((dist = vg_edit_distance(k->str, strlen(k->str), *a)) < bd && dist < strlen(k->str)) {
+			bd = dist;
+			best = *a;
+		}
+	if (best != NULL)
+		return vg_yerr(d, k, err, "unknown key '%s'; did you mean '%s'?", k->str, best);
+	list[0] = '\0';
+	for (const char *const *a = allowed; *a != NULL && used < sizeof(list); a++) {
+		int w = snprintf(list + used, sizeof(list) - used, "%s%s", a == allowed ? "" : ", ",
+		    *a);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	return vg_yerr(d, k, err, "unknown key '%s' (expected one of: %s)", k->str, list);
+}
+
 bool
 vg_ykeys(const struct vg_ydoc *d, const struct vg_ynode *map, const char *const *allowed,
     struct vg_err *err)
@@ -464,7 +626,7 @@ vg_ykeys(const struct vg_ydoc *d, const struct vg_ynode *map, const char *const 
 		for (a = allowed; *a != NULL && strcmp(*a, k->str) != 0; a++)
 			;
 		if (*a == NULL)
-			return vg_yerr(d, k, err, "unknown key '%s'", k->str);
+			return unknown_key(d, k, allowed, err);
 	}
 	return true;
 }

@@ -30,19 +30,9 @@ struct vg_ynode {
 	enum vg_ykind kind;
 	unsigned line, col;
 	bool quoted;            /* scalar written in quotes: never a null or a number */
-	char block;             /* '|' or '>' for a block scalar, else 0 */
+	char style;             /* scalar: 0 plain, '\'' or '"' quoted, '|' or '>' block */
 	const char *str;        /* scalar text, NUL-terminated (no NUL inside: rejected) */
-	/*
-	 * Where the scalar's text starts in the file and that text as written,
-	 * for callers that report positions inside a scalar (policy conditions).
-	 * Plain: the scalar's own position and str. Quoted: the column after the
-	 * quote and str (escapes make later columns approximate). Block: the
-	 * first line after the header, at the block's indentation, and the
-	 * source lines with that indentation removed, so that line k of src is
-	 * line cline + k - 1 of the file whatever the folding style.
-	 */
-	unsigned cline, ccol;
-	const char *src;
+	const char *raw;        /* scalar: its source text as written, quotes and all */
 	size_t n;
 	struct vg_ynode **items;
 };
@@ -62,6 +52,20 @@ void vg_ydoc_free(struct vg_ydoc *doc);
 
 const struct vg_ynode *vg_ydoc_root(const struct vg_ydoc *doc);
 const char *vg_ydoc_name(const struct vg_ydoc *doc);
+
+/*
+ * The file position (line and column from 1, columns in characters as
+ * libyaml counts them) of byte off of a scalar's str, found by walking
+ * its source text: exact across escapes, line folding, block indentation
+ * and multi-byte characters. Past the end gives the end of the scalar.
+ */
+void vg_ynode_pos(const struct vg_ynode *n, size_t off, unsigned *line, unsigned *col);
+
+/*
+ * Levenshtein distance between the first la bytes of a and b, for "did you
+ * mean" suggestions; SIZE_MAX when either is over 64 bytes.
+ */
+size_t vg_edit_distance(const char *a, size_t la, const char *b);
 
 /* Value of key in a mapping, or NULL. */
 const struct vg_ynode *vg_ymap_get(const struct vg_ynode *map, const char *key);

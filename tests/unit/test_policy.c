@@ -916,9 +916,9 @@ test_load_errors(void **state)
 	vg_policy_free(load_one(HEAD CTL(OKREQ)));
 
 	expect_load_error("- a\n", "p.yaml:1:1: a policy file must be a mapping");
-	expect_load_error(HEAD "polcy: x\n" CTL(OKREQ), "p.yaml:4:1: unknown key 'polcy'");
+	expect_load_error(HEAD "polcy: x\n" CTL(OKREQ), "p.yaml:4:1: unknown key 'polcy'; did you mean 'policy'?");
 	expect_load_error(HEAD CTL(OKREQ "    severty: low\n"),
-	    "p.yaml:12:5: unknown key 'severty'");
+	    "p.yaml:12:5: unknown key 'severty'; did you mean 'severity'?");
 	expect_load_error("title: T\nversion: 2026-01-01\n" CTL(OKREQ),
 	    "p.yaml:1:1: the file has no 'policy'");
 	expect_load_error("policy: 'gdpr residency'\ntitle: T\nversion: 2026-01-01\n" CTL(OKREQ),
@@ -995,7 +995,7 @@ test_load_errors(void **state)
 	    "p.yaml:13:5: the waiver has no 'expires'");
 	expect_load_error(HEAD CTL(OKREQ) "waivers:\n  - control: C-1\n    owner: o\n"
 	    "    reason: r\n    expires: 2026-12-31\n    expiry: 2027-01-01\n",
-	    "p.yaml:17:5: unknown key 'expiry'");
+	    "p.yaml:17:5: unknown key 'expiry'; did you mean 'expires'?");
 	/* YAML itself */
 	expect_load_error(HEAD CTL("    require: true\n    require: false\n    message: m\n"),
 	    "p.yaml:11:5: duplicate key 'require' (first at line 10)");
