@@ -528,7 +528,7 @@ show_text(const struct vg_policy *p)
 		if (c->when_text != NULL)
 			show_cond("when", c->when_text);
 		show_cond("require", c->require_text);
-		printf("  %-13s%s\n", "message", c->message_text);
+		show_cond("message", c->message_text);
 		for (size_t k = 0; k < c->n_waivers; k++)
 			printf("  %-13suntil %s, %s: %s\n", k ? "" : "waivers",
 			    vg_date_fmt(c->waivers[k]->expires, d, sizeof(d)), c->waivers[k]->owner,
