@@ -9,23 +9,17 @@
 #include "catalog.h"
 #include "hostname.h"
 #include "manifest.h"
+#include "arena.h"
 #include "policy_expr.h"
 
-#define ARENA_BLOCK 4096
 #define SHOW_MAX 64         /* bytes of a value quoted in an error */
 #define PATH_MAX_LEN 64     /* "providers.dpf_certified" and the like */
 #define SUGGEST_LEN_MAX 64  /* ids longer than this get no suggestion */
 
-struct block {
-	struct block *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
 /* The public manifest and the arena every one of its strings and arrays lives in. */
 struct mf {
 	struct vg_manifest pub;
-	struct block *blocks;
+	struct vg_arena arena;
 };
 
 struct ctx {
@@ -169,48 +163,23 @@ static const char *const kind_names[] = { "a scalar", "a sequence", "a mapping" 
 static void *
 arena_alloc(struct mf *m, size_t n)
 {
-	struct block *b = m->blocks;
-	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	void *p;
-
-	if (b == NULL || need > b->cap - b->used) {
-		size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-		if ((b = malloc(sizeof(*b) + cap)) == NULL)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		b->next = m->blocks;
-		m->blocks = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += need;
-	memset(p, 0, need);
-	return p;
+	return vg_arena_alloc(&m->arena, n);
 }
 
 static const char *
 arena_strdup(struct mf *m, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(m, n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
+	return vg_arena_strdup(&m->arena, s);
 }
 
 void
 vg_manifest_free(struct vg_manifest *pub)
 {
 	struct mf *m = (struct mf *)pub;
-	struct block *b, *next;
 
 	if (m == NULL)
 		return;
-	for (b = m->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	vg_arena_free(&m->arena);
 	free(m);
 }
 

@@ -152,23 +152,6 @@ finding_base(const struct vg_control *c, const char *result, const char *severit
 	return o;
 }
 
-static int
-write_obj(FILE *fp, json_t *o)
-{
-	char *text;
-	int rc = -1;
-
-	if (o == NULL)
-		return -1;
-	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
-	if (text != NULL) {
-		rc = fputs(text, fp) == EOF || fputc('\n', fp) == EOF ? -1 : 0;
-		free(text);
-	}
-	json_decref(o);
-	return rc;
-}
-
 static json_t *
 waiver_json(const struct vg_waiver *w)
 {
@@ -199,7 +182,7 @@ vg_json_finding(FILE *fp, const struct vg_finding *f)
 	json_object_set_new(o, "references", str_array(c->references, c->n_references));
 	json_object_set_new(o, "soc2", str_array(c->soc2, c->n_soc2));
 	json_object_set_new(o, "waiver", f->waiver != NULL ? waiver_json(f->waiver) : json_null());
-	return write_obj(fp, o);
+	return vg_json_write(fp, o);
 }
 
 static void
@@ -234,7 +217,7 @@ vg_json_expired_waiver(FILE *fp, const struct vg_waiver *w, const struct vg_cont
 	/* Exceptions that outlive their approval are a change-management failure. */
 	json_object_set_new(o, "soc2", json_pack("[s]", "CC8.1"));
 	json_object_set_new(o, "waiver", json_null());
-	return write_obj(fp, o);
+	return vg_json_write(fp, o);
 }
 
 static void

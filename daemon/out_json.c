@@ -341,16 +341,18 @@ vg_json_flow(FILE *fp, const struct vg_flow_record *r, const struct vg_dest *d)
 	return fwrite(buf, 1, w.len, fp) == w.len ? 0 : -1;
 }
 
-/* The summary, once per run, is built with jansson. */
-static int
-write_line(FILE *fp, json_t *o)
+/* The summary and findings, rarer than flows, are built with jansson. */
+int
+vg_json_write(FILE *fp, json_t *o)
 {
 	char *text;
 	int rc = -1;
 
 	if (o == NULL)
 		return -1;
-	if ((text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII)) != NULL) {
+	/* Insertion order: records read the same from one run to the next. */
+	text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+	if (text != NULL) {
 		rc = fputs(text, fp) == EOF || fputc('\n', fp) == EOF ? -1 : 0;
 		free(text);
 	}
@@ -406,5 +408,5 @@ vg_json_summary(FILE *fp, const struct vg_scan_totals *t)
 		if (t->policy != NULL)
 			json_object_set_new(o, "policy", vg_pstats_json(t->policy));
 	}
-	return write_line(fp, o);
+	return vg_json_write(fp, o);
 }

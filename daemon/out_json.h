@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "attrib.h"
 #include "engine.h"
 #include "record.h"
@@ -25,6 +27,9 @@ char *vg_format_ts(uint64_t us, char *buf, size_t len);
 
 /* "v1", "v2", ... or NULL; static storage. */
 const char *vg_quic_version_name(uint32_t v);
+
+/* Writes o (NULL: fails) as one compact line and releases it; -1 on a write or allocation error. */
+int vg_json_write(FILE *fp, json_t *o);
 
 /* Each writes one line; -1 on a write or allocation error. d may be NULL (nothing attributed). */
 int vg_json_flow(FILE *fp, const struct vg_flow_record *r, const struct vg_dest *d);

@@ -7,20 +7,13 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arena.h"
 #include "yamldoc.h"
-
-#define ARENA_BLOCK (64 * 1024)
-
-struct block {
-	struct block *next;
-	size_t used, cap;
-	max_align_t data[];
-};
 
 struct vg_ydoc {
 	char *name;
 	struct vg_ynode *root;
-	struct block *blocks;
+	struct vg_arena arena;
 	size_t nodes;
 };
 
@@ -42,35 +35,15 @@ struct frame {
 static void *
 arena_alloc(struct vg_ydoc *d, size_t n)
 {
-	struct block *b = d->blocks;
-	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	void *p;
-
-	if (b == NULL || need > b->cap - b->used) {
-		size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-		if ((b = malloc(sizeof(*b) + cap)) == NULL)
-			return NULL;
-		b->used = 0;
-		b->cap = cap;
-		b->next = d->blocks;
-		d->blocks = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += need;
-	return p;
+	return vg_arena_alloc(&d->arena, n);
 }
 
 void
 vg_ydoc_free(struct vg_ydoc *d)
 {
-	struct block *b, *next;
-
 	if (d == NULL)
 		return;
-	for (b = d->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	vg_arena_free(&d->arena);
 	free(d->name);
 	free(d);
 }
