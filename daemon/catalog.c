@@ -112,8 +112,8 @@ in_list(const char *s, const char *const *list)
 	return false;
 }
 
-static bool
-id_ok(const char *s)
+bool
+vg_catalog_id_ok(const char *s)
 {
 	if (*s == '\0')
 		return false;
@@ -528,7 +528,7 @@ load(struct vg_catalog *c, struct vg_err *err)
 		    (pr->source = vg_ystr(d, p, "source", err)) == NULL)
 			return false;
 		pr->line = vg_ymap_get(p, "legal_seat")->line;
-		if (!id_ok(pr->id))
+		if (!vg_catalog_id_ok(pr->id))
 			return vg_yerr(d, vg_ymap_get(p, "id"), err, "id '%s': use [a-z0-9-]", pr->id);
 		if (find_provider(c, pr->id) != NULL)
 			return vg_yerr(d, vg_ymap_get(p, "id"), err, "duplicate provider '%s'", pr->id);
@@ -552,7 +552,7 @@ load(struct vg_catalog *c, struct vg_err *err)
 		    (sv->name = vg_ystr(d, s, "service", err)) == NULL ||
 		    (sv->category = vg_ystr(d, s, "category", err)) == NULL)
 			return false;
-		if (!id_ok(sv->id))
+		if (!vg_catalog_id_ok(sv->id))
 			return vg_yerr(d, vg_ymap_get(s, "id"), err, "id '%s': use [a-z0-9-]", sv->id);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->services[j].id, sv->id) == 0)

@@ -62,6 +62,9 @@ struct vg_catalog *vg_catalog_load(const char *path, struct vg_err *err);
 struct vg_catalog *vg_catalog_from_doc(struct vg_ydoc *doc, struct vg_err *err); /* takes doc */
 void vg_catalog_free(struct vg_catalog *c);
 
+/* True when s is [a-z0-9-]+: the syntax of catalog ids, which manifests also use for their tags. */
+bool vg_catalog_id_ok(const char *s);
+
 const char *vg_catalog_version(const struct vg_catalog *c);
 const char *vg_catalog_file(const struct vg_catalog *c);
 size_t vg_catalog_count(const struct vg_catalog *c, size_t *providers, size_t *services);

@@ -251,17 +251,6 @@ get_str(struct ctx *c, const char *path, const struct vg_ynode *key, const struc
 }
 
 static bool
-id_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return false;
-	return true;
-}
-
-static bool
 name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -587,7 +576,7 @@ do_tags(struct ctx *c, const char *path, const struct vg_ynode *key, const struc
 			return vg_yerr(c->doc, it, c->err, "'%s' has an empty item", path);
 		if ((s = get_str(c, path, it, it)) == NULL)
 			return false;
-		if (!id_ok(s))
+		if (!vg_catalog_id_ok(s))
 			return vg_yerr(c->doc, it, c->err,
 			    "'%s' item '%.*s%s' must be made of a-z, 0-9 and '-'", path,
 			    show_len(s), s, show_more(s));
@@ -725,7 +714,7 @@ do_field(struct ctx *c, const struct field *f, const char *path, const struct vg
 	case F_ID:
 		if ((s = get_str(c, path, key, v)) == NULL)
 			return false;
-		if (!id_ok(s))
+		if (!vg_catalog_id_ok(s))
 			return vg_yerr(c->doc, v, c->err, "'%s' must be made of a-z, 0-9 and '-', "
 			    "not '%.*s%s'", path, show_len(s), s, show_more(s));
 		((struct vg_mf_provider *)base)->provider_line = v->line;
