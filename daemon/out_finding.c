@@ -32,21 +32,10 @@ vg_pstats_free(struct vg_pstats *st)
 	free(st);
 }
 
-static size_t
-control_index(const struct vg_policy *p, const struct vg_control *c)
-{
-	size_t n = vg_policy_n_controls(p);
-
-	for (size_t i = 0; i < n; i++)
-		if (vg_policy_control(p, i) == c)
-			return i;
-	return n;
-}
-
 void
 vg_pstats_add(struct vg_pstats *st, const struct vg_finding *f)
 {
-	size_t i = control_index(st->policy, f->control);
+	size_t i = f->control->index;
 
 	if (f->waiver != NULL) {
 		st->waived++;

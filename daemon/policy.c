@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "policy.h"
 
 /*
@@ -25,16 +26,10 @@ struct tmpl {
 	struct seg segs[];
 };
 
-/* One allocation owned by a file; all are freed together. */
-struct mem {
-	struct mem *next;
-	max_align_t data[];
-};
-
 /* A loaded file and what it owns. */
 struct pfile {
 	struct vg_policy_file pub;
-	struct mem *mem;
+	struct vg_arena arena;    /* everything loaded from the file */
 	struct vg_expr **exprs;
 	size_t n_exprs, cap_exprs;
 	/* the environment its conditions were compiled in; waivers use it later */
@@ -107,24 +102,13 @@ vg_result_parse(const char *s, enum vg_result *out)
 static void *
 pmalloc(struct pfile *f, size_t n)
 {
-	struct mem *m = calloc(1, sizeof(*m) + n);
-
-	if (m == NULL)
-		return NULL;
-	m->next = f->mem;
-	f->mem = m;
-	return m->data;
+	return vg_arena_alloc(&f->arena, n);
 }
 
 static char *
 pstrdup(struct pfile *f, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *p = pmalloc(f, n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
+	return vg_arena_strdup(&f->arena, s);
 }
 
 static bool
@@ -145,17 +129,12 @@ keep_expr(struct pfile *f, struct vg_expr *e)
 static void
 pfile_free(struct pfile *f)
 {
-	struct mem *m, *next;
-
 	if (f == NULL)
 		return;
 	for (size_t i = 0; i < f->n_exprs; i++)
 		vg_expr_free(f->exprs[i]);
 	free(f->exprs);
-	for (m = f->mem; m != NULL; m = next) {
-		next = m->next;
-		free(m);
-	}
+	vg_arena_free(&f->arena);
 	vg_ydoc_free(f->doc);
 	free(f);
 }
@@ -832,6 +811,7 @@ commit(struct vg_policy *p, struct pfile *f, struct vg_err *err)
 		goto oom;
 	p->waivers = w;
 	for (size_t i = 0; i < f->n_controls; i++) {
+		f->controls[i].index = p->n_controls;
 		p->controls[p->n_controls++] = &f->controls[i];
 		p->n_for[f->controls[i].applies_to]++;
 	}

@@ -61,6 +61,7 @@ struct vg_control {
 	const char *when_text, *require_text, *message_text;
 	const struct vg_policy_file *file;
 	unsigned line, col;        /* of the control entry */
+	size_t index;              /* in the set: vg_policy_control(p, index) is this control */
 	/* waivers of this control, in load order; set by vg_policy_finish() */
 	const struct vg_waiver **waivers;
 	size_t n_waivers;
