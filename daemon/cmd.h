@@ -51,7 +51,18 @@ void vg_cmd_manifests_free(struct vg_manifest **v, size_t n);
 /* Parses --date; false after a message. */
 bool vg_cmd_date(const char *arg, int32_t *out);
 
+struct vg_engine;
+/*
+ * Feeds one capture file to the engine and flushes its flows; a progress
+ * line on stderr when asked. False after a message when the capture could
+ * not be read or is corrupt (the flows read before the damage are kept).
+ */
+bool vg_cmd_read_capture(struct vg_engine *e, const char *path, bool progress);
+/* Parses --fail-on (a severity or none); false after a message naming cmd. */
+bool vg_cmd_fail_on(const char *cmd, const char *arg, unsigned *out);
+
 int vg_cmd_scan(int argc, char **argv);
+int vg_cmd_check(int argc, char **argv);
 int vg_cmd_policy(int argc, char **argv);
 int vg_cmd_explain(int argc, char **argv);
 

@@ -116,8 +116,8 @@ report_expired(struct scan *s)
 	}
 }
 
-static bool
-parse_fail_on(const char *arg, unsigned *out)
+bool
+vg_cmd_fail_on(const char *cmd, const char *arg, unsigned *out)
 {
 	enum vg_severity sv;
 
@@ -126,8 +126,8 @@ parse_fail_on(const char *arg, unsigned *out)
 		return true;
 	}
 	if (!vg_severity_parse(arg, &sv)) {
-		vg_warn("scan: --fail-on must be info, low, medium, high, critical or none, not '%s'",
-		    arg);
+		vg_warn("%s: --fail-on must be info, low, medium, high, critical or none, not '%s'",
+		    cmd, arg);
 		return false;
 	}
 	*out = (unsigned)sv;
@@ -179,9 +179,8 @@ show_progress(const char *path, struct vg_capture *cap, uint64_t packets)
 		fprintf(stderr, "\rvigie: %s: %llu packets ", path, (unsigned long long)packets);
 }
 
-/* Returns false when the capture could not be read or is corrupt. */
-static bool
-scan_file(struct scan *s, struct vg_engine *e, const char *path)
+bool
+vg_cmd_read_capture(struct vg_engine *e, const char *path, bool progress)
 {
 	char err[512];
 	struct vg_capture *cap = vg_capture_open_file(path, err, sizeof(err));
@@ -206,7 +205,7 @@ scan_file(struct scan *s, struct vg_engine *e, const char *path)
 
 		if (rc == VG_CAP_PACKET) {
 			vg_engine_packet(e, dlt, ts, data, caplen, wirelen);
-			if (s->progress && (++n & 0xfff) == 0 && now_s() >= next) {
+			if (progress && (++n & 0xfff) == 0 && now_s() >= next) {
 				show_progress(path, cap, n);
 				next = now_s() + 0.5;
 			}
@@ -223,7 +222,7 @@ scan_file(struct scan *s, struct vg_engine *e, const char *path)
 		}
 		break;
 	}
-	if (s->progress && next != 0)
+	if (progress && next != 0)
 		fprintf(stderr, "\r\033[K");
 	vg_capture_close(cap);
 	/* Flows end with their input: records from what was read are never lost. */
@@ -309,7 +308,7 @@ vg_cmd_scan(int argc, char **argv)
 				man_paths[n_man++] = optarg;
 			break;
 		case 'F':
-			if (!parse_fail_on(optarg, &fail_on))
+			if (!vg_cmd_fail_on("scan", optarg, &fail_on))
 				return VG_EXIT_USAGE;
 			break;
 		case 'D':
@@ -422,7 +421,7 @@ vg_cmd_scan(int argc, char **argv)
 		s.write_failed = true;
 	for (int i = optind; i < argc; i++) {
 		tot.captures++;
-		if (!scan_file(&s, e, argv[i]))
+		if (!vg_cmd_read_capture(e, argv[i], s.progress))
 			tot.captures_failed++;
 	}
 	vg_engine_stats(e, &tot.st);

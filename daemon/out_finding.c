@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "out_finding.h"
+#include "finding_list.h"
 #include "out_json.h"
 
 struct vg_pstats *
@@ -108,6 +109,9 @@ subject_json(const struct vg_subject *s)
 		set_str(o, "provider", sval(s, VG_SF_D_PROVIDER));
 		break;
 	case VG_SUBJ_ENDPOINT:
+		set_str(o, "source", sval(s, VG_SF_SOURCE));
+		if (s->v[VG_SF_SOURCE].t == VG_V_STR && strcmp(s->v[VG_SF_SOURCE].u.s, "config") == 0)
+			set_str(o, "setting", s->label);
 		set_str(o, "deployment", sval(s, VG_SF_DEPLOYMENT));
 		set_str(o, "provider", sval(s, VG_SF_PROVIDER));
 		set_str(o, "url", sval(s, VG_SF_URL));
@@ -119,7 +123,11 @@ subject_json(const struct vg_subject *s)
 	if (s->file != NULL) {
 		set_str(o, "file", s->file);
 		json_object_set_new(o, "line", json_integer(s->line));
+		if (s->col != 0)
+			json_object_set_new(o, "column", json_integer(s->col));
 	}
+	if (s->key != NULL)
+		set_str(o, "key", s->key);
 	return o;
 }
 
@@ -346,4 +354,55 @@ vg_pstats_text(FILE *fp, const struct vg_pstats *st)
 	    vg_severity_name((enum vg_severity)st->fail_on)) < 0)
 		return -1;
 	return 0;
+}
+
+char *
+vg_subject_json_text(const struct vg_subject *s)
+{
+	json_t *o = subject_json(s);
+	char *t = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(o);
+	return t;
+}
+
+char *
+vg_waiver_subject_json_text(const struct vg_waiver *w)
+{
+	json_t *o = json_pack("{s:s}", "kind", "waiver"), *wj = waiver_json(w);
+	char *t = NULL;
+
+	if (o != NULL && wj != NULL && json_object_update(o, wj) == 0)
+		t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	json_decref(wj);
+	return t;
+}
+
+int
+vg_json_fitem(FILE *fp, const struct vg_fitem *it)
+{
+	const struct vg_control *c = it->control;
+	json_t *o = finding_base(c, vg_result_name(it->result), vg_severity_name(it->severity),
+	    it->message), *subj;
+
+	if (o == NULL)
+		return -1;
+	subj = it->subject_json != NULL ? json_loads(it->subject_json, 0, NULL) : NULL;
+	json_object_set_new(o, "subject", subj != NULL ? subj : json_null());
+	json_object_set_new(o, "references", str_array(c->references, c->n_references));
+	json_object_set_new(o, "soc2", it->expired ? json_pack("[s]", "CC8.1") :
+	    str_array(c->soc2, c->n_soc2));
+	json_object_set_new(o, "waiver", it->waiver != NULL ? waiver_json(it->waiver) :
+	    json_null());
+	if (it->baseline != VG_BL_NONE)
+		set_str(o, "baseline", it->baseline == VG_BL_NEW ? "new" : "unchanged");
+	set_str(o, "fingerprint", it->fingerprint);
+	return vg_json_write(fp, o);
+}
+
+void
+vg_expired_message(const struct vg_waiver *w, int32_t today, char *buf, size_t len)
+{
+	expired_message(w, today, buf, len);
 }

@@ -45,6 +45,19 @@ int vg_text_finding(FILE *fp, const struct vg_finding *f);
 int vg_text_expired_waiver(FILE *fp, const struct vg_waiver *w, const struct vg_control *c,
     int32_t today);
 
+struct vg_fitem;
+/* A subject as compact JSON text, as finding records carry it; malloc'd, NULL when out of memory. */
+char *vg_subject_json_text(const struct vg_subject *s);
+/* The subject of an expired waiver's finding, likewise. */
+char *vg_waiver_subject_json_text(const struct vg_waiver *w);
+/* The message of an expired waiver's finding. */
+void vg_expired_message(const struct vg_waiver *w, int32_t today, char *buf, size_t len);
+/*
+ * A collected finding as a JSON line: the record vg_json_finding() writes,
+ * plus "fingerprint" and, with a baseline, "baseline" (new | unchanged).
+ */
+int vg_json_fitem(FILE *fp, const struct vg_fitem *it);
+
 /* The "policy" object of the summary record; NULL when out of memory. New reference. */
 json_t *vg_pstats_json(const struct vg_pstats *st);
 /* The same as lines of text for the text summary. */

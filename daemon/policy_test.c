@@ -306,7 +306,7 @@ run_case(struct run *r, const struct vg_ynode *cn, int32_t file_date, struct col
 		}
 		if (kind == VG_SUBJ_FLOW && m != NULL) {
 			const struct vg_manifest *mm[1] = { m };
-			struct vg_declared decl = { mm, 1 };
+			struct vg_declared decl = { .m = mm, .n = 1 };
 			vg_subject_declared(s, &decl);
 		}
 	}

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config_scan.h"
 #include "subject.h"
+#include "url.h"
 
 struct kfield {
 	struct vg_field f;
@@ -98,6 +100,8 @@ vg_subject_init(struct vg_subject *s, enum vg_subject_kind k, int32_t today)
 	s->kind = k;
 	s->file = NULL;
 	s->line = 0;
+	s->col = 0;
+	s->key = NULL;
 	s->label = NULL;
 	s->ts_start = 0;
 	s->n_lists = 0;
@@ -303,10 +307,13 @@ vg_subject_declared(struct vg_subject *s, const struct vg_declared *decl)
 {
 	const char *prov;
 	bool any = false, dpf = false, dpf_known = false;
+	/* An endpoint is the provider it is configured for; a flow, the one it reached. */
+	enum vg_sfield pf = s->kind == VG_SUBJ_ENDPOINT && s->v[VG_SF_PROVIDER].t == VG_V_STR ?
+	    VG_SF_PROVIDER : VG_SF_D_PROVIDER;
 
-	if (decl == NULL || decl->n == 0 || s->v[VG_SF_D_PROVIDER].t != VG_V_STR)
+	if (decl == NULL || decl->n + decl->n_cfg == 0 || s->v[pf].t != VG_V_STR)
 		return;
-	prov = s->v[VG_SF_D_PROVIDER].u.s;
+	prov = s->v[pf].u.s;
 	(void)list_slot(s, VG_SF_DECL_REGIONS);
 	(void)list_slot(s, VG_SF_DECL_HOSTS);
 	(void)list_slot(s, VG_SF_DECL_TRANSFER);
@@ -341,6 +348,32 @@ vg_subject_declared(struct vg_subject *s, const struct vg_declared *decl)
 			if (m->transfer_mechanism != NULL)
 				(void)list_add(s, VG_SF_DECL_TRANSFER, m->transfer_mechanism);
 		}
+	}
+	/*
+	 * Configuration declares too: what a repository configures is where its
+	 * traffic should go, with the region it configures or the one its
+	 * hostname names.
+	 */
+	for (size_t i = 0; i < decl->n_cfg; i++) {
+		const struct vg_cfg_endpoint *e = decl->cfg[i];
+		const struct vg_dest *d = &decl->cfg_dest[i];
+		const char *p = d->provider != NULL ? d->provider :
+		    e->target != NULL ? e->target->provider : NULL;
+		struct vg_url u;
+
+		if (p == NULL || strcmp(p, prov) != 0)
+			continue;
+		any = true;
+		if (e->region != NULL)
+			(void)list_add(s, VG_SF_DECL_REGIONS, e->region);
+		else if (d->region[0] != '\0')
+			(void)list_add(s, VG_SF_DECL_REGIONS, d->region);
+		else if (d->area != NULL)
+			(void)list_add(s, VG_SF_DECL_REGIONS, d->area);
+		else if (d->country != NULL)
+			(void)list_add(s, VG_SF_DECL_REGIONS, d->country);
+		if (e->url != NULL && vg_url_parse(e->url, &u) == NULL && u.host[0] != '\0')
+			(void)list_add(s, VG_SF_DECL_HOSTS, arena_copy(s, u.host));
 	}
 	set_bool(s, VG_SF_DECLARED, any);
 	if (dpf_known)
@@ -395,6 +428,7 @@ vg_subject_endpoint(struct vg_subject *s, const struct vg_manifest *m, size_t i,
 	s->file = m->file;
 	s->line = p->endpoint_line != 0 ? p->endpoint_line : p->line;
 	set_str(s, VG_SF_DEPLOYMENT, m->name);
+	set_str(s, VG_SF_SOURCE, "manifest");
 	set_str(s, VG_SF_URL, p->endpoint);
 	if (p->host[0] != '\0') {
 		set_str(s, VG_SF_HOSTNAME, p->host);
@@ -411,6 +445,40 @@ vg_subject_endpoint(struct vg_subject *s, const struct vg_manifest *m, size_t i,
 	set_tri(s, VG_SF_PERSONAL, m->personal_data);
 	set_str(s, VG_SF_T_MECHANISM, m->transfer_mechanism);
 	vg_subject_dest(s, d);
+}
+
+void
+vg_subject_config(struct vg_subject *s, const struct vg_cfg_endpoint *e, const struct vg_dest *d,
+    const struct vg_declared *decl)
+{
+	struct vg_url u;
+
+	s->file = e->file;
+	s->line = e->line;
+	s->col = e->col;
+	s->key = e->key;
+	s->label = e->label;
+	set_str(s, VG_SF_SOURCE, "config");
+	set_str(s, VG_SF_CONFIG_TYPE, vg_cfile_type_name(e->type));
+	set_str(s, VG_SF_CONFIG_KEY, e->key);
+	set_str(s, VG_SF_DEPLOYMENT, e->context != NULL ? e->context : e->file);
+	set_str(s, VG_SF_URL, e->url);
+	if (e->url != NULL && vg_url_parse(e->url, &u) == NULL) {
+		set_str(s, VG_SF_HOSTNAME, arena_copy(s, u.host));
+		if (u.scheme[0] != '\0')
+			set_str(s, VG_SF_SCHEME, arena_copy(s, u.scheme));
+		if (u.port != 0)
+			set_int(s, VG_SF_PORT, u.port);
+	}
+	/* The catalog knows better than the setting's name: OPENAI_BASE_URL may lead anywhere. */
+	if (d != NULL && d->provider != NULL)
+		set_str(s, VG_SF_PROVIDER, d->provider);
+	else if (e->target != NULL)
+		set_str(s, VG_SF_PROVIDER, e->target->provider);
+	set_str(s, VG_SF_MODEL, e->model);
+	set_str(s, VG_SF_REGION, e->region);
+	vg_subject_dest(s, d);
+	vg_subject_declared(s, decl);
 }
 
 void

@@ -53,6 +53,9 @@ enum vg_subject_kind {
 	M(ROUTING, "routing", VG_V_STR, VG_SF_E) \
 	M(DPF_CERTIFIED, "dpf_certified", VG_V_BOOL, VG_SF_E) \
 	M(DEPLOYMENT, "deployment", VG_V_STR, VG_SF_E) \
+	M(SOURCE, "source", VG_V_STR, VG_SF_E) \
+	M(CONFIG_TYPE, "config.type", VG_V_STR, VG_SF_E) \
+	M(CONFIG_KEY, "config.key", VG_V_STR, VG_SF_E) \
 	M(D_PROVIDER, "dest.provider", VG_V_STR, VG_SF_F | VG_SF_E) \
 	M(D_PROVIDER_NAME, "dest.provider_name", VG_V_STR, VG_SF_F | VG_SF_E) \
 	M(D_LEGAL_SEAT, "dest.legal_seat", VG_V_STR, VG_SF_F | VG_SF_E) \
@@ -69,13 +72,13 @@ enum vg_subject_kind {
 	M(D_STORAGE_ONLY, "dest.storage_only", VG_V_BOOL, VG_SF_F | VG_SF_E) \
 	M(D_ANYCAST, "dest.anycast", VG_V_BOOL, VG_SF_F | VG_SF_E) \
 	M(D_REASON, "dest.reason", VG_V_STR, VG_SF_F | VG_SF_E) \
-	M(DECLARED, "declared", VG_V_BOOL, VG_SF_F) \
-	M(DECL_REGIONS, "declared.regions", VG_V_LIST, VG_SF_F) \
-	M(DECL_HOSTS, "declared.hosts", VG_V_LIST, VG_SF_F) \
-	M(DECL_GATEWAYS, "declared.gateways", VG_V_LIST, VG_SF_F) \
-	M(DECL_TRANSFER, "declared.transfer", VG_V_LIST, VG_SF_F) \
-	M(DECL_DPF, "declared.dpf_certified", VG_V_BOOL, VG_SF_F) \
-	M(DECL_DEPLOYMENTS, "declared.deployments", VG_V_LIST, VG_SF_F) \
+	M(DECLARED, "declared", VG_V_BOOL, VG_SF_F | VG_SF_E) \
+	M(DECL_REGIONS, "declared.regions", VG_V_LIST, VG_SF_F | VG_SF_E) \
+	M(DECL_HOSTS, "declared.hosts", VG_V_LIST, VG_SF_F | VG_SF_E) \
+	M(DECL_GATEWAYS, "declared.gateways", VG_V_LIST, VG_SF_F | VG_SF_E) \
+	M(DECL_TRANSFER, "declared.transfer", VG_V_LIST, VG_SF_F | VG_SF_E) \
+	M(DECL_DPF, "declared.dpf_certified", VG_V_BOOL, VG_SF_F | VG_SF_E) \
+	M(DECL_DEPLOYMENTS, "declared.deployments", VG_V_LIST, VG_SF_F | VG_SF_E) \
 	M(NAME, "name", VG_V_STR, VG_SF_D) \
 	M(OWNER, "owner", VG_V_STR, VG_SF_D) \
 	M(PURPOSE, "purpose", VG_V_STR, VG_SF_D) \
@@ -131,7 +134,8 @@ struct vg_subject {
 	enum vg_subject_kind kind;
 	struct vg_val v[VG_SF__N];
 	const char *file;      /* where a configured subject comes from; NULL for flows */
-	unsigned line;
+	unsigned line, col;    /* col 0 when unknown */
+	const char *key;       /* key path in file of a configured endpoint; NULL */
 	const char *label;     /* short text naming the subject in messages */
 	uint64_t ts_start;     /* flows: µs since the epoch; else 0 */
 	/* storage */
@@ -148,10 +152,19 @@ const struct vg_field *vg_subject_field(enum vg_subject_kind k, const char *name
 const char *vg_subject_kind_name(enum vg_subject_kind k);
 bool vg_subject_kind_parse(const char *s, enum vg_subject_kind *k);
 
-/* The manifests' declarations, indexed for joining flows against them. */
+struct vg_cfg_endpoint;
+
+/*
+ * What is declared, for joining flows and configured endpoints against it:
+ * the manifests, and for flows also the endpoints configuration files set
+ * (with their attribution, cfg_dest[i] for cfg[i]).
+ */
 struct vg_declared {
 	const struct vg_manifest *const *m;
 	size_t n;
+	const struct vg_cfg_endpoint *const *cfg;
+	const struct vg_dest *cfg_dest;
+	size_t n_cfg;
 };
 
 /* Empties s and sets its kind and evaluation date (days since 1970-01-01). */
@@ -175,6 +188,13 @@ void vg_subject_declared(struct vg_subject *s, const struct vg_declared *decl);
 /* An endpoint: providers[i] of m, attributed by d (may be NULL). */
 void vg_subject_endpoint(struct vg_subject *s, const struct vg_manifest *m, size_t i,
     const struct vg_dest *d);
+
+/*
+ * An endpoint a configuration file sets, attributed by d (may be NULL);
+ * decl (may be NULL) joins its provider against the manifests.
+ */
+void vg_subject_config(struct vg_subject *s, const struct vg_cfg_endpoint *e,
+    const struct vg_dest *d, const struct vg_declared *decl);
 
 /* A deployment. */
 void vg_subject_deployment(struct vg_subject *s, const struct vg_manifest *m);

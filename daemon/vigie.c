@@ -59,19 +59,23 @@ usage(FILE *fp)
 	      "                  [-r RULES_DIR] [--geoip FILE|none] [--fail-on SEVERITY]\n"
 	      "                  [--date YYYY-MM-DD] [--results fail|all] [-q] [--max-flows N]\n"
 	      "                  CAPTURE...\n"
+	      "       vigie check [-p POLICY]... [-m MANIFEST]... [-f text|json|sarif|junit]\n"
+	      "                   [-o FILE] [--fail-on SEVERITY] [--exclude GLOB]...\n"
+	      "                   [--capture FILE]... [--baseline FILE] [--write-baseline FILE]\n"
+	      "                   PATH...\n"
 	      "       vigie policy lint POLICY...\n"
 	      "       vigie policy test [-v] [-r RULES_DIR] TEST|POLICY|DIR...\n"
 	      "       vigie policy show [-f text|json] [POLICY|DIR...]\n"
 	      "       vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] HOSTNAME|IP...\n"
 	      "       vigie --version | --help\n"
-	      "Commands planned in the design and not in this version: check, report, verify.\n"
+	      "Commands planned in the design and not in this version: report, verify.\n"
 	      "See vigie(1).\n", fp);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const char *const planned[] = { "check", "report", "verify" };
+	static const char *const planned[] = { "report", "verify" };
 
 	if (argc < 2) {
 		usage(stderr);
@@ -88,6 +92,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return vg_cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return vg_cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "explain") == 0)
 		return vg_cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)

@@ -10,9 +10,21 @@
 #include "arena.h"
 #include "yamldoc.h"
 
+/* An anchor that an alias may name: only complete nodes, so no alias can make a cycle. */
+struct anchor {
+	const char *name;
+	struct vg_ynode *node;
+};
+
 struct vg_ydoc {
 	char *name;
 	struct vg_ynode *root;
+	struct vg_ynode **roots;   /* VG_YDOC_STREAM: every document's root */
+	size_t n_roots;
+	unsigned flags;
+	struct anchor *anchors;    /* VG_YDOC_STREAM: of the current document */
+	size_t n_anchors;
+	size_t aliases;
 	struct vg_arena arena;
 	size_t nodes;
 };
@@ -30,6 +42,7 @@ struct frame {
 	struct vg_ynode *node;
 	struct vg_ynode **items;
 	size_t n, cap;
+	yaml_char_t *anchor_copy;  /* its anchor name, recorded once it is complete */
 };
 
 static void *
@@ -44,8 +57,24 @@ vg_ydoc_free(struct vg_ydoc *d)
 	if (d == NULL)
 		return;
 	vg_arena_free(&d->arena);
+	free(d->roots);
+	free(d->anchors);
 	free(d->name);
 	free(d);
+}
+
+size_t
+vg_ydoc_n_docs(const struct vg_ydoc *d)
+{
+	return d->flags & VG_YDOC_STREAM ? d->n_roots : 1;
+}
+
+const struct vg_ynode *
+vg_ydoc_doc(const struct vg_ydoc *d, size_t i)
+{
+	if (!(d->flags & VG_YDOC_STREAM))
+		return i == 0 ? d->root : NULL;
+	return i < d->n_roots ? d->roots[i] : NULL;
 }
 
 const struct vg_ynode *
@@ -139,6 +168,9 @@ static bool
 no_anchor_or_tag(struct vg_ydoc *d, const yaml_event_t *ev, const yaml_char_t *anchor,
     const yaml_char_t *tag, struct vg_err *err)
 {
+	/* Configuration written by others uses anchors and tags; stream mode takes them. */
+	if (d->flags & VG_YDOC_STREAM)
+		return true;
 	if (anchor != NULL)
 		return fail_at(err, d->name, ev->start_mark.line + 1, ev->start_mark.column + 1,
 		    "anchors are not supported ('&%s')", (const char *)anchor);
@@ -146,6 +178,39 @@ no_anchor_or_tag(struct vg_ydoc *d, const yaml_event_t *ev, const yaml_char_t *a
 		return fail_at(err, d->name, ev->start_mark.line + 1, ev->start_mark.column + 1,
 		    "tags are not supported ('%s')", (const char *)tag);
 	return true;
+}
+
+/* Remembers a finished node under its anchor name; a later anchor of the same name wins. */
+static bool
+add_anchor(struct vg_ydoc *d, const yaml_char_t *name, struct vg_ynode *node, struct vg_err *err)
+{
+	struct anchor *a;
+
+	if (name == NULL)
+		return true;
+	if (d->n_anchors == VG_YAML_ANCHORS_MAX)
+		return fail_at(err, d->name, node->line, node->col, "more than %u anchors",
+		    VG_YAML_ANCHORS_MAX);
+	if ((d->n_anchors & (d->n_anchors - 1)) == 0) {
+		size_t cap = d->n_anchors ? d->n_anchors * 2 : 8;
+		if ((a = realloc(d->anchors, cap * sizeof(*a))) == NULL)
+			return fail_at(err, d->name, node->line, node->col, "out of memory");
+		d->anchors = a;
+	}
+	a = &d->anchors[d->n_anchors++];
+	if ((a->name = vg_arena_strdup(&d->arena, (const char *)name)) == NULL)
+		return fail_at(err, d->name, node->line, node->col, "out of memory");
+	a->node = node;
+	return true;
+}
+
+static struct vg_ynode *
+find_anchor(const struct vg_ydoc *d, const char *name)
+{
+	for (size_t i = d->n_anchors; i > 0; i--)
+		if (strcmp(d->anchors[i - 1].name, name) == 0)
+			return d->anchors[i - 1].node;
+	return NULL;
 }
 
 /* Line starts as libyaml counts them: after LF, CR LF or a lone CR. */
@@ -326,6 +391,22 @@ vg_ynode_pos(const struct vg_ynode *n, size_t off, unsigned *line, unsigned *col
 }
 
 static bool
+add_root(struct vg_ydoc *d, struct vg_ynode *node, struct vg_err *err)
+{
+	if ((d->n_roots & (d->n_roots - 1)) == 0) {
+		size_t cap = d->n_roots ? d->n_roots * 2 : 4;
+		struct vg_ynode **r = realloc(d->roots, cap * sizeof(*r));
+		if (r == NULL)
+			return fail_at(err, d->name, node->line, node->col, "out of memory");
+		d->roots = r;
+	}
+	d->roots[d->n_roots++] = node;
+	if (d->root == NULL)
+		d->root = node;
+	return true;
+}
+
+static bool
 parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 {
 	struct frame stack[VG_YAML_DEPTH_MAX];
@@ -352,13 +433,35 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 		node = NULL;
 		switch (ev.type) {
 		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1)
+			/* Anchors are local to their document (YAML 1.2, 3.2.2.2). */
+			d->n_anchors = 0;
+			if (++docs > 1 && !(d->flags & VG_YDOC_STREAM))
 				ok = fail_at(err, d->name, ev.start_mark.line + 1,
 				    ev.start_mark.column + 1, "only one document per file");
+			else if (docs > VG_YAML_DOCS_MAX)
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "more than %u documents",
+				    VG_YAML_DOCS_MAX);
 			break;
 		case YAML_ALIAS_EVENT:
-			ok = fail_at(err, d->name, ev.start_mark.line + 1, ev.start_mark.column + 1,
-			    "aliases are not supported ('*%s')", (const char *)ev.data.alias.anchor);
+			if (!(d->flags & VG_YDOC_STREAM)) {
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "aliases are not supported ('*%s')",
+				    (const char *)ev.data.alias.anchor);
+				break;
+			}
+			/*
+			 * The alias shares the anchored node: the tree becomes a DAG whose
+			 * expansion is bounded by the alias cap and by what readers walk.
+			 */
+			if (++d->aliases > VG_YAML_ALIASES_MAX)
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "more than %u aliases",
+				    VG_YAML_ALIASES_MAX);
+			else if ((node = find_anchor(d, (const char *)ev.data.alias.anchor)) == NULL)
+				ok = fail_at(err, d->name, ev.start_mark.line + 1,
+				    ev.start_mark.column + 1, "alias '*%s' names no complete anchor "
+				    "before it", (const char *)ev.data.alias.anchor);
 			break;
 		case YAML_SCALAR_EVENT:
 			if (!(ok = no_anchor_or_tag(d, &ev, ev.data.scalar.anchor, ev.data.scalar.tag,
@@ -388,6 +491,8 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 			if (!keep_raw(d, in, node, &ev.start_mark, &ev.end_mark))
 				ok = fail_at(err, d->name, ev.start_mark.line + 1,
 				    ev.start_mark.column + 1, "out of memory");
+			else
+				ok = add_anchor(d, ev.data.scalar.anchor, node, err);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
@@ -412,13 +517,27 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 				    ev.start_mark.column + 1, "too many nodes or out of memory");
 				break;
 			}
-			stack[depth++] = (struct frame){ node, NULL, 0, 0 };
+			stack[depth] = (struct frame){ node, NULL, 0, 0, NULL };
+			{
+				const yaml_char_t *an = ev.type == YAML_SEQUENCE_START_EVENT ?
+				    ev.data.sequence_start.anchor : ev.data.mapping_start.anchor;
+				if (an != NULL &&
+				    (stack[depth].anchor_copy = (yaml_char_t *)strdup((const char *)an)) ==
+				    NULL) {
+					ok = fail_at(err, d->name, node->line, node->col, "out of memory");
+					break;
+				}
+			}
+			depth++;
 			node = NULL; /* attached when it closes */
 			break;
 		case YAML_SEQUENCE_END_EVENT:
 		case YAML_MAPPING_END_EVENT:
 			node = stack[depth - 1].node;
-			ok = close_frame(d, &stack[--depth], err);
+			ok = close_frame(d, &stack[--depth], err) &&
+			    add_anchor(d, stack[depth].anchor_copy, node, err);
+			free(stack[depth].anchor_copy);
+			stack[depth].anchor_copy = NULL;
 			break;
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -429,20 +548,31 @@ parse(struct vg_ydoc *d, yaml_parser_t *p, struct input *in, struct vg_err *err)
 		if (ok && node != NULL) {
 			if (depth > 0)
 				ok = attach(d, &stack[depth - 1], node, err);
+			else if (d->flags & VG_YDOC_STREAM)
+				ok = add_root(d, node, err);
 			else
 				d->root = node;
 		}
 		yaml_event_delete(&ev);
 	}
-	while (depth > 0)
+	while (depth > 0) {
 		free(stack[--depth].items);
-	if (ok && d->root == NULL)
+		free(stack[depth].anchor_copy);
+	}
+	if (ok && d->root == NULL && !(d->flags & VG_YDOC_STREAM))
 		ok = fail_at(err, d->name, 1, 1, "empty document");
 	return ok;
 }
 
 struct vg_ydoc *
 vg_ydoc_load_mem(const char *name, const void *buf, size_t len, struct vg_err *err)
+{
+	return vg_ydoc_load_mem_flags(name, buf, len, 0, err);
+}
+
+struct vg_ydoc *
+vg_ydoc_load_mem_flags(const char *name, const void *buf, size_t len, unsigned flags,
+    struct vg_err *err)
 {
 	struct vg_ydoc *d = calloc(1, sizeof(*d));
 	yaml_parser_t p;
@@ -460,6 +590,7 @@ vg_ydoc_load_mem(const char *name, const void *buf, size_t len, struct vg_err *e
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
 		return NULL;
 	}
+	d->flags = flags;
 	yaml_parser_set_input_string(&p, buf, len);
 	ok = parse(d, &p, &in, err);
 	yaml_parser_delete(&p);

@@ -8,6 +8,17 @@
 #define VG_YAML_FILE_MAX (16u * 1024 * 1024) /* bytes read at most */
 #define VG_YAML_DEPTH_MAX 32
 #define VG_YAML_NODES_MAX (1u << 20)
+#define VG_YAML_DOCS_MAX 4096     /* documents of one stream */
+#define VG_YAML_ANCHORS_MAX 4096  /* anchors of one document */
+#define VG_YAML_ALIASES_MAX 4096  /* aliases of one stream */
+
+/*
+ * VG_YDOC_STREAM reads YAML written by others (Kubernetes, compose, Helm):
+ * any number of documents (an empty stream has none), anchors and aliases
+ * (an alias shares the anchored node, so the tree is a DAG: walk it with a
+ * visit budget), and tags, which are ignored. Duplicate keys stay errors.
+ */
+#define VG_YDOC_STREAM 1u
 
 /* Errors are "FILE:LINE:COL: message", lines and columns from 1. */
 struct vg_err {
@@ -49,6 +60,11 @@ struct vg_ydoc *vg_ydoc_load(const char *path, struct vg_err *err);
 struct vg_ydoc *vg_ydoc_load_mem(const char *name, const void *buf, size_t len,
     struct vg_err *err);
 void vg_ydoc_free(struct vg_ydoc *doc);
+struct vg_ydoc *vg_ydoc_load_mem_flags(const char *name, const void *buf, size_t len,
+    unsigned flags, struct vg_err *err);
+/* Documents of a stream (1 without VG_YDOC_STREAM) and the root of each. */
+size_t vg_ydoc_n_docs(const struct vg_ydoc *doc);
+const struct vg_ynode *vg_ydoc_doc(const struct vg_ydoc *doc, size_t i);
 
 const struct vg_ynode *vg_ydoc_root(const struct vg_ydoc *doc);
 const char *vg_ydoc_name(const struct vg_ydoc *doc);

@@ -1540,7 +1540,7 @@ static void
 test_subject_declared(void **state)
 {
 	const struct vg_manifest *both[2] = { &chat, &batch };
-	struct vg_declared decl = { both, 2 }, none = { both, 0 };
+	struct vg_declared decl = { .m = both, .n = 2 }, none = { .m = both, .n = 0 };
 
 	build_manifests();
 	/* declared by both: everything from both */
@@ -1598,7 +1598,7 @@ test_subject_declared(void **state)
 	/* the order of the manifests is the order of the items */
 	{
 		const struct vg_manifest *rev[2] = { &batch, &chat };
-		struct vg_declared d2 = { rev, 2 };
+		struct vg_declared d2 = { .m = rev, .n = 2 };
 		flow_to("openai", &d2);
 		expect_list(&subj, VG_SF_DECL_REGIONS, "us,eu");
 		expect_list(&subj, VG_SF_DECL_DEPLOYMENTS, "batch,chat");
