@@ -8,13 +8,16 @@ BUILD_PKGS="build-essential autoconf automake libtool pkg-config
  libsystemd-dev"
 # Tests: unit tests (cmocka), the hostname oracle and its JSON tool (tshark, jq; tshark also
 # brings mergecap/editcap for the benchmark), mmdblookup (the GeoIP oracle), clang and its
-# runtime for libFuzzer builds.
-TEST_PKGS="libcmocka-dev tshark jq mmdb-bin clang libclang-rt-14-dev"
+# runtime for libFuzzer builds, xmllint and libxml2 (JUnit output), and node/npm for the JSON-schema validator
+# of SARIF output (contrib/install-test-tools.sh).
+TEST_PKGS="libcmocka-dev tshark jq mmdb-bin clang libclang-rt-14-dev libxml2-utils libxml2-dev nodejs"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
+# Debian's nodejs comes without npm; a nodejs that brings its own npm conflicts with Debian's.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -z "$missing" ]; then
 	echo "install-deps: all packages present"
 	exit 0

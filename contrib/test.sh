@@ -3,6 +3,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh contrib/install-deps.sh
+# The SARIF schema validator (npm); the SARIF test says so and skips without it.
+sh contrib/install-test-tools.sh || echo "test.sh: npm test tools not installed; SARIF schema validation will be skipped"
 [ -x configure ] || autoreconf -fi
 mkdir -p build
 cd build

@@ -579,6 +579,9 @@ cmp_group(const void *a, const void *b)
 static bool
 resolved_elsewhere(const struct fctx *f, const struct item *it)
 {
+	/* Only a variable is the same setting wherever it is written; a key (api_base) is not. */
+	if (vg_crules_var(f->s->rules, it->label) == NULL)
+		return false;
 	for (size_t i = 0; i < f->n_items; i++)
 		if (f->items[i].gives == it->gives && f->items[i].value != NULL &&
 		    strcmp(f->items[i].label, it->label) == 0)

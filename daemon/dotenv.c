@@ -1,4 +1,4 @@
-/* dotenv.c - .env files to an ordered list of positioned variables, refusing what readers disagree on. */
+/* dotenv.c - .env files to ordered, positioned variables, refusing what readers disagree on. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>

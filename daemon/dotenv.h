@@ -1,4 +1,4 @@
-/* dotenv.h - strict reader of .env files, the dotenv dialect docker compose and python-dotenv share. */
+/* dotenv.h - strict reader of .env files, the dialect docker compose and python-dotenv share. */
 #ifndef VG_DOTENV_H
 #define VG_DOTENV_H
 
@@ -38,13 +38,18 @@
  * byte, or a carriage return without a line feed after it, is an error
  * anywhere, comments included.
  *
- * Where compose and python-dotenv differ we refuse or pick the plainer
- * reading: compose also takes Unicode letters, a leading digit and '[' ']'
- * in names and "KEY: value"; python-dotenv takes any name without '=', '#'
- * or blanks, and 'quoted' names. All of those are errors here, as is text
- * after a closing quote (compose reads it as the next statement). Compose
- * reads "A= #c" as "#c"; python-dotenv and we read "". python-dotenv decodes
- * \\ in single quotes and \' in double quotes; compose and we do not.
+ * Where readers differ we refuse, or pick one reading and say so here.
+ * Refused: names compose also takes (Unicode letters, a leading digit,
+ * '[' ']', "KEY: value") or python-dotenv also takes (anything without '=',
+ * '#' or blanks, 'quoted' names), and text after a closing quote, which
+ * compose would read as the next statement. Picked: "A= #c" is "" as in
+ * current python-dotenv code, where compose and python-dotenv 1.2 give
+ * "#c"; a backslash pair never escapes the closing quote, as in compose,
+ * where python-dotenv 1.2 lets "\\" + '"' go on and decodes \\ in single
+ * quotes and \' in double quotes. Both decode \a \b \f \v (and compose
+ * \0NNN) in double quotes, which we keep as written: control characters
+ * have no place in the endpoint settings we look for, and an auditor
+ * shown "\f" sees what the file says.
  *
  * Every occurrence of a variable is kept, in file order: dotenv readers let
  * the last one win, and an auditor wants to see the ones it hides too.

@@ -149,7 +149,8 @@ struct byctl {
 static bool
 of_set(const struct vg_policy *p, const struct vg_control *c)
 {
-	return c != NULL && c->index < vg_policy_n_controls(p) && vg_policy_control(p, c->index) == c;
+	return c != NULL && c->index < vg_policy_n_controls(p) &&
+	    vg_policy_control(p, c->index) == c;
 }
 
 static bool

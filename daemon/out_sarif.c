@@ -262,7 +262,7 @@ level_of(enum vg_severity s)
 	}
 }
 
-/* GitHub's security-severity: a CVSS-like score whose bands (9.0, 7.0, 4.0, 0.1) give its levels. */
+/* GitHub's security-severity: a CVSS-like score; its bands (9.0, 7.0, 4.0, 0.1) give the levels. */
 static const char *
 security_severity(enum vg_severity s)
 {
@@ -525,6 +525,12 @@ wanted(const struct vg_fitem *it, bool all_results)
 	return it->result == VG_RES_FAIL || (all_results && it->result == VG_RES_PASS);
 }
 
+static bool
+has_file(const struct vg_fitem *it)
+{
+	return it->file != NULL && it->file[0] != '\0';
+}
+
 static json_t *
 invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *p,
     const struct vg_ci_info *ci)
@@ -555,18 +561,20 @@ invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *
 
 		if (it->result == VG_RES_ERROR) {
 			size_t ri;
-			json_t *rule;
+			json_t *rule = NULL;
 
 			if (notes == NULL)
 				notes = put(w, inv, "toolExecutionNotifications", json_array());
 			n = push(w, notes, notification(w, "error", it->message != NULL ?
 			    it->message : "evaluation error"));
-			if (n != NULL && (rule = put(w, n, "associatedRule", json_object())) != NULL) {
+			if (n != NULL)
+				rule = put(w, n, "associatedRule", json_object());
+			if (n != NULL && rule != NULL) {
 				put(w, rule, "id", jstr(it->control->id));
 				if (rule_index(p, it->control, &ri))
 					put(w, rule, "index", json_integer((json_int_t)ri));
 			}
-		} else if (wanted(it, ci->all_results) && (it->file == NULL || it->file[0] == '\0')) {
+		} else if (wanted(it, ci->all_results) && !has_file(it)) {
 			if (it->result == VG_RES_FAIL)
 				fails++;
 			else
@@ -574,10 +582,12 @@ invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *
 		}
 	}
 	if (fails + passes > 0) {
-		snprintf(text, sizeof(text), "%zu finding%s (%zu failed, %zu passed) concern%s no file "
-		    "and %s left out: code scanning rejects results without a location "
-		    "(-f json lists them)", fails + passes, fails + passes == 1 ? "" : "s", fails,
-		    passes, fails + passes == 1 ? "s" : "", fails + passes == 1 ? "is" : "are");
+		bool one = fails + passes == 1;
+
+		snprintf(text, sizeof(text), "%zu finding%s (%zu failed, %zu passed) concern%s no "
+		    "file and %s left out: code scanning rejects results without a location "
+		    "(-f json lists them)", fails + passes, one ? "" : "s", fails, passes,
+		    one ? "s" : "", one ? "is" : "are");
 		if (notes == NULL)
 			notes = put(w, inv, "toolExecutionNotifications", json_array());
 		if ((n = push(w, notes, notification(w, "note", text))) != NULL &&
@@ -682,20 +692,21 @@ vg_sarif_write(FILE *fp, const struct vg_flist *l, const struct vg_policy *p,
 		put(&w, tool, "driver", driver_json(&w, p, ci));
 	if ((invs = put(&w, run, "invocations", json_array())) != NULL)
 		push(&w, invs, invocation_json(&w, l, p, ci));
-	/* Subjects' columns count characters, as vg_ynode_pos() does, not UTF-16 units. */
+	/* Columns count characters (vg_ynode_pos(), the .env reader), not UTF-16 code units. */
 	put(&w, run, "columnKind", json_string("unicodeCodePoints"));
 	if ((results = put(&w, run, "results", json_array())) != NULL) {
 		for (size_t i = 0; i < l->n && !w.failed; i++) {
 			const struct vg_fitem *it = &l->v[i];
 
-			if (wanted(it, ci->all_results) && it->file != NULL && it->file[0] != '\0')
+			if (wanted(it, ci->all_results) && has_file(it))
 				push(&w, results, result_json(&w, it, p, ci->fail_on));
 		}
 	}
 	put(&w, run, "properties", run_properties(&w, p, ci));
 	if (w.failed)
 		goto out;
-	if (json_dumpf(log, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', fp) == EOF)
+	if (json_dumpf(log, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fputc('\n', fp) == EOF)
 		goto out;
 	rc = ferror(fp) ? -1 : 0;
 out:
