@@ -13,7 +13,12 @@
 #define SARIF_FINGERPRINT "vigieFindingHash/v1"  /* bump the /v when the hash's inputs change */
 #define SARIF_SRCROOT "%SRCROOT%"
 #define SARIF_ARGS_MAX 4096        /* command line arguments written */
-#define SARIF_TAGS_MAX (2 * VG_POLICY_REFS_MAX + 1)
+/*
+ * GitHub code scanning rejects a whole log past these ("SARIF results
+ * exceed hard limit" in its documentation): tags of a rule, results of a run.
+ */
+#define SARIF_TAGS_MAX 20
+#define SARIF_RESULTS_MAX 25000
 
 /* ---- UTF-8 */
 
@@ -311,9 +316,9 @@ rule_help(struct sw *w, const struct vg_control *c)
 
 /* Tags must be distinct (the schema's uniqueItems); a criterion may repeat a reference. */
 static void
-add_tags(struct sw *w, json_t *tags, const char *const *v, size_t n)
+add_tags(struct sw *w, json_t *tags, const char *const *v, size_t n, size_t max)
 {
-	for (size_t i = 0; i < n && json_array_size(tags) < SARIF_TAGS_MAX; i++) {
+	for (size_t i = 0; i < n && json_array_size(tags) < max; i++) {
 		json_t *t = jstr(v[i]);
 		bool dup = false;
 
@@ -353,9 +358,10 @@ rule_json(struct sw *w, const struct vg_control *c)
 	if ((props = put(w, r, "properties", json_object())) == NULL)
 		return r;
 	if ((tags = put(w, props, "tags", json_array())) != NULL) {
-		add_tags(w, tags, c->references, c->n_references);
-		add_tags(w, tags, c->soc2, c->n_soc2);
-		add_tags(w, tags, &c->file->id, 1);
+		/* The policy id always has its place: it is what a dashboard filters on. */
+		add_tags(w, tags, c->references, c->n_references, SARIF_TAGS_MAX - 1);
+		add_tags(w, tags, c->soc2, c->n_soc2, SARIF_TAGS_MAX - 1);
+		add_tags(w, tags, &c->file->id, 1, SARIF_TAGS_MAX);
 	}
 	put(w, props, "security-severity", json_string(security_severity(c->severity)));
 	put(w, props, "severity", json_string(vg_severity_name(c->severity)));
@@ -536,7 +542,7 @@ invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *
     const struct vg_ci_info *ci)
 {
 	json_t *inv = json_object(), *a, *notes = NULL, *n, *props;
-	size_t fails = 0, passes = 0, argc;
+	size_t fails = 0, passes = 0, fails_kept = 0, passes_kept = 0, argc;
 	char text[256], *s;
 
 	if (inv == NULL)
@@ -579,6 +585,11 @@ invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *
 				fails++;
 			else
 				passes++;
+		} else if (wanted(it, ci->all_results)) {
+			if (it->result == VG_RES_FAIL)
+				fails_kept++;
+			else
+				passes_kept++;
 		}
 	}
 	if (fails + passes > 0) {
@@ -594,6 +605,23 @@ invocation_json(struct sw *w, const struct vg_flist *l, const struct vg_policy *
 		    (props = put(w, n, "properties", json_object())) != NULL) {
 			put(w, props, "omittedFailures", json_integer((json_int_t)fails));
 			put(w, props, "omittedPasses", json_integer((json_int_t)passes));
+		}
+	}
+	if (fails_kept + passes_kept > SARIF_RESULTS_MAX) {
+		/* vg_sarif_write() writes the failures first: the passes go before any of them. */
+		size_t over = fails_kept + passes_kept - SARIF_RESULTS_MAX;
+		size_t over_passes = over < passes_kept ? over : passes_kept;
+		size_t over_fails = over - over_passes;
+
+		snprintf(text, sizeof(text), "%zu results past the %u a run may hold in code "
+		    "scanning are left out (%zu failed, %zu passed; failures come first)", over,
+		    (unsigned)SARIF_RESULTS_MAX, over_fails, over_passes);
+		if (notes == NULL)
+			notes = put(w, inv, "toolExecutionNotifications", json_array());
+		if ((n = push(w, notes, notification(w, "warning", text))) != NULL &&
+		    (props = put(w, n, "properties", json_object())) != NULL) {
+			put(w, props, "omittedFailures", json_integer((json_int_t)over_fails));
+			put(w, props, "omittedPasses", json_integer((json_int_t)over_passes));
 		}
 	}
 	/* The evaluation ran; whether it found failures is for the results to say. */
@@ -694,12 +722,22 @@ vg_sarif_write(FILE *fp, const struct vg_flist *l, const struct vg_policy *p,
 		push(&w, invs, invocation_json(&w, l, p, ci));
 	/* Columns count characters (vg_ynode_pos(), the .env reader), not UTF-16 code units. */
 	put(&w, run, "columnKind", json_string("unicodeCodePoints"));
+	/* Failures, then passes, each in list order, as many as code scanning takes. */
 	if ((results = put(&w, run, "results", json_array())) != NULL) {
-		for (size_t i = 0; i < l->n && !w.failed; i++) {
-			const struct vg_fitem *it = &l->v[i];
+		size_t kept = 0;
 
-			if (wanted(it, ci->all_results) && has_file(it))
+		for (int round = 0; round < 2; round++) {
+			enum vg_result want = round == 0 ? VG_RES_FAIL : VG_RES_PASS;
+
+			for (size_t i = 0; i < l->n && !w.failed && kept < SARIF_RESULTS_MAX; i++) {
+				const struct vg_fitem *it = &l->v[i];
+
+				if (it->result != want || !wanted(it, ci->all_results) ||
+				    !has_file(it))
+					continue;
 				push(&w, results, result_json(&w, it, p, ci->fail_on));
+				kept++;
+			}
 		}
 	}
 	put(&w, run, "properties", run_properties(&w, p, ci));

@@ -25,13 +25,14 @@ struct vg_ci_info {
 /*
  * Writes one SARIF log with one run: a rule for every control of p (which
  * may be NULL: no rules), a result for every failure of l and, with
- * ci->all_results, every pass. Items without a file cannot be shown by
- * code scanning services, which reject results without a location: they
- * are left out and counted in a notification of the invocation. The
- * output depends only on the arguments (no clock, no environment). Strings
- * that are not valid UTF-8 are written with U+FFFD for each bad byte.
- * Returns 0, or -1 on a write or allocation error (fp may then hold part
- * of the log).
+ * ci->all_results, every pass after them; not-applicable items never.
+ * Code scanning rejects results without a location and logs past its
+ * limits: items without a file, and results past the 25,000th (passes
+ * first), are left out and counted in notifications of the invocation;
+ * evaluation errors are notifications too. The output depends only on the
+ * arguments (no clock, no environment). Strings that are not valid UTF-8
+ * are written with U+FFFD for each bad byte. Returns 0, or -1 on a write
+ * or allocation error (fp may then hold part of the log).
  */
 int vg_sarif_write(FILE *fp, const struct vg_flist *l, const struct vg_policy *p,
     const struct vg_ci_info *ci);

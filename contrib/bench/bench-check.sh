@@ -52,6 +52,32 @@ trap '[ -z "$cleanup" ] || rm -rf "$cleanup"' EXIT
 trap 'exit 130' INT TERM
 gen=$work/files
 
+# ---- the command under test, checked first
+
+if [ "${BENCH_GEN_ONLY:-0}" != 1 ]; then
+	if [ ! -x "$vigie" ]; then
+		echo "bench-check: no vigie binary at $vigie (pass its path as the argument or in VIGIE)" >&2
+		exit 2
+	fi
+	# A binary without the check command (it exits 2 and says so) cannot be measured: stop here
+	# rather than time an error message.
+	mkdir -p "$work/probe"
+	printf 'APP_ENV=production\n' >"$work/probe/.env"
+	set +e
+	"$vigie" check -p "$policies" -f json -o /dev/null "$work/probe" >/dev/null 2>"$work/probe.err"
+	rc=$?
+	set -e
+	if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
+		if grep -q -e "not available" -e "unknown command" "$work/probe.err"; then
+			echo "bench-check: $vigie has no 'check' command; build a vigie that has one" >&2
+		else
+			echo "bench-check: '$vigie check' fails on a one-file directory (exit $rc):" >&2
+		fi
+		head -3 "$work/probe.err" >&2
+		exit 2
+	fi
+fi
+
 # ---- the files
 #
 # A fixed pseudo-random sequence (Park-Miller, exact in any awk's doubles) picks the content,
@@ -396,30 +422,6 @@ if [ "${BENCH_GEN_ONLY:-0}" = 1 ]; then
 	    awk '{ printf "bench-check:   %5d %s\n", $1, $2 }'
 	cleanup=""
 	exit 0
-fi
-
-# ---- the command under test
-
-if [ ! -x "$vigie" ]; then
-	echo "bench-check: no vigie binary at $vigie (pass its path as the argument or in VIGIE)" >&2
-	exit 2
-fi
-# A binary without the check command (it exits 2 and says so) cannot be measured: stop here
-# rather than time an error message.
-mkdir -p "$work/probe"
-printf 'APP_ENV=production\n' >"$work/probe/.env"
-set +e
-"$vigie" check -p "$policies" -f json -o /dev/null "$work/probe" >/dev/null 2>"$work/probe.err"
-rc=$?
-set -e
-if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
-	if grep -q -e "not available" -e "unknown command" "$work/probe.err"; then
-		echo "bench-check: $vigie has no 'check' command; build a vigie that has one" >&2
-	else
-		echo "bench-check: '$vigie check' fails on a one-file directory (exit $rc):" >&2
-	fi
-	head -3 "$work/probe.err" >&2
-	exit 2
 fi
 
 # Seconds since the epoch, with nanoseconds (GNU date).

@@ -281,6 +281,40 @@ assert_str(json_t *o, const char *path, const char *want)
 		fail_msg("%s: got \"%s\", wanted \"%s\"", path, got ? got : "(none)", want);
 }
 
+static json_t *
+sarif_of_list(const struct vg_flist *l, const struct vg_policy *p, const struct vg_ci_info *ci)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&buf, &n);
+	json_t *log;
+
+	assert_non_null(fp);
+	assert_int_equal(vg_sarif_write(fp, l, p, ci), 0);
+	assert_int_equal(fclose(fp), 0);
+	log = json_loads(buf, 0, NULL);
+	assert_non_null(log);
+	free(buf);
+	return log;
+}
+
+/* An item of c with a file, and nothing else to it. */
+static void
+add_plain(struct vg_flist *l, const struct vg_control *c, enum vg_result r)
+{
+	struct vg_fitem it;
+
+	memset(&it, 0, sizeof(it));
+	it.control = c;
+	it.result = r;
+	it.severity = c->severity;
+	it.kind = "endpoint";
+	it.label = "x";
+	it.file = "a.env";
+	it.line = 1;
+	assert_non_null(vg_flist_add(l, &it));
+}
+
 /* The result whose properties.label is label; NULL when none. */
 static json_t *
 result_by_label(json_t *log, const char *label)
@@ -520,6 +554,63 @@ test_sarif_empty(void **state)
 	assert_true(json_is_true(at(log, "runs.0.invocations.0.executionSuccessful")));
 	json_decref(log);
 	free(buf);
+}
+
+/*
+ * GitHub's hard limits (its "SARIF results exceed hard limit"): 25,000
+ * results in a run, 20 tags on a rule. Past them the writer leaves out
+ * passes before failures, and references before the policy id.
+ */
+static void
+test_sarif_github_limits(void **state)
+{
+	struct fx *f = *state;
+	struct vg_ci_info ci = f->ci;
+	struct vg_flist l;
+	struct vg_policy *p;
+	struct vg_err err;
+	char yaml[4096], *o = yaml;
+	json_t *log, *results, *tags, *note;
+
+	vg_flist_init(&l);
+	for (size_t i = 0; i < 24999 + 3; i++)
+		add_plain(&l, i < 24999 ? f->c1 : f->c2, i < 24999 ? VG_RES_PASS : VG_RES_FAIL);
+	ci.all_results = true;
+	log = sarif_of_list(&l, f->p, &ci);
+	results = at(log, "runs.0.results");
+	/* 25,002 wanted: the three failures first, then 24,997 of the passes. */
+	assert_int_equal(json_array_size(results), 25000);
+	assert_str(results, "0.kind", "fail");
+	assert_str(results, "2.kind", "fail");
+	assert_str(results, "3.kind", "pass");
+	assert_str(results, "24999.kind", "pass");
+	note = at(log, "runs.0.invocations.0.toolExecutionNotifications.0");
+	assert_str(note, "level", "warning");
+	assert_int_equal(json_integer_value(at(note, "properties.omittedPasses")), 2);
+	assert_int_equal(json_integer_value(at(note, "properties.omittedFailures")), 0);
+	json_decref(log);
+	vg_flist_free(&l);
+
+	/* 25 references and 5 criteria: 19 references, then the policy id. */
+	o += sprintf(o, "policy: many\ntitle: Many tags\nversion: 2026-01-01\ncontrols:\n"
+	    "  - id: M-1\n    title: t\n    severity: low\n    applies_to: endpoint\n"
+	    "    require: exists url\n    message: m\n    references: [");
+	for (int i = 0; i < 25; i++)
+		o += sprintf(o, "%sR%02d", i ? ", " : "", i);
+	o += sprintf(o, "]\n    soc2: [CC1.1, CC1.2, CC1.3, CC1.4, CC1.5]\n");
+	assert_non_null(p = vg_policy_new());
+	if (!vg_policy_load_mem(p, "m.yaml", yaml, (size_t)(o - yaml), &err) ||
+	    !vg_policy_finish(p, &err))
+		fail_msg("policy rejected: %s", err.msg);
+	vg_flist_init(&l);
+	log = sarif_of_list(&l, p, &ci);
+	tags = at(log, "runs.0.tool.driver.rules.0.properties.tags");
+	assert_int_equal(json_array_size(tags), 20);
+	assert_str(tags, "0", "R00");
+	assert_str(tags, "18", "R18");
+	assert_str(tags, "19", "many");
+	json_decref(log);
+	vg_policy_free(p);
 }
 
 /* The same input gives the same bytes: golden files can hold the output. */
@@ -859,7 +950,8 @@ rnd(uint64_t *s)
 static void
 rnd_text(uint64_t *seed, char *buf)
 {
-	static const char special[] = "<>&\"'\t\n\r\x01\x1f\x7f\xc3\xa9\xef\xbf\xbe\xed\xa0\x80\xf4\x90%:/ ";
+	static const char special[] = "<>&\"'\t\n\r\x01\x1f\x7f\xc3\xa9\xef\xbf\xbe"
+	    "\xed\xa0\x80\xf4\x90%:/ ";
 	size_t n = rnd(seed) % 41;
 
 	for (size_t i = 0; i < n; i++) {
@@ -1035,6 +1127,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sarif_invocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_all_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sarif_github_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sarif_deterministic, setup, teardown),
 		cmocka_unit_test(test_sarif_uri),
 		cmocka_unit_test(test_utf8),
