@@ -3,7 +3,7 @@
 #
 # Usage: contrib/bench/bench-check.sh [VIGIE]
 #   VIGIE (argument or environment) defaults to build/daemon/vigie in the repository. Needs
-#   only sh, awk, find, cat, xargs and GNU date (for nanoseconds). BENCH_FILES (default
+#   only POSIX tools (sh, awk, find, grep, xargs) and GNU date. BENCH_FILES (default
 #   10000) sets the number of files, BENCH_DIR (default: a new temporary directory, removed
 #   at the end) where they are written, BENCH_RUNS (default 5) the runs of each timing,
 #   BENCH_POLICIES (default the repository's policies/) what -p loads, BENCH_TARGET
@@ -430,8 +430,9 @@ now()
 	date +%s.%N
 }
 
-# One timed run of "$@"; prints seconds. Exit 1 of vigie check means findings, not failure;
-# anything else, 3 included (a generated file it calls malformed), makes the figures void.
+# One timed run of "$@"; leaves its seconds in $work/seconds. Exit 1 of vigie check means
+# findings, not failure; anything else, 3 included (a generated file it calls malformed),
+# makes the figures void. Not run in a command substitution, so that its exit stops the script.
 timed()
 {
 	t0=$(now)
@@ -445,7 +446,7 @@ timed()
 		tail -5 "$work/err" >&2
 		exit 1
 	fi
-	awk -v a="$t0" -v z="$t1" 'BEGIN { printf "%.4f", z - a }'
+	awk -v a="$t0" -v z="$t1" 'BEGIN { printf "%.4f\n", z - a }' >"$work/seconds"
 }
 
 min()
@@ -482,8 +483,10 @@ echo "bench-check: no secret value in the text, json, sarif and junit outputs"
 # Interleaved, best of $runs each, as bench-scan.sh does.
 base="" check="" r=0
 while [ $r -lt "$runs" ]; do
-	base=$(min "$base" "$(timed read_all "$gen")")
-	check=$(min "$check" "$(timed "$vigie" check -p "$policies" -f json -o /dev/null "$gen")")
+	timed read_all "$gen"
+	base=$(min "$base" "$(cat "$work/seconds")")
+	timed "$vigie" check -p "$policies" -f json -o /dev/null "$gen"
+	check=$(min "$check" "$(cat "$work/seconds")")
 	r=$((r + 1))
 done
 
