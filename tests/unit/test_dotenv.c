@@ -629,6 +629,9 @@ ERROR_TEST(test_err_after_stray_bytes, "A=\"\xa9\xa9\"x\n",
 /* A1 =2 "3 lead byte without its continuation 4, "5 x6 */
 ERROR_TEST(test_err_after_cut_sequence, "A=\"\xc3\"x\n",
     "t.env:1:6: unexpected text after the closing quote of \"A\"")
+/* A1 =2 "3 then a 4-byte emoji 4 and a 3-byte euro sign 5, "6 x7 */
+ERROR_TEST(test_err_after_long_sequences, "A=\"\xf0\x9f\x94\x91\xe2\x82\xac\"x\n",
+    "t.env:1:7: unexpected text after the closing quote of \"A\"")
 /* line 2: y1 '2 blank3 z4 */
 ERROR_TEST(test_err_after_multiline, "A='x\ny' z\n",
     "t.env:2:4: unexpected text after the closing quote of \"A\"")
@@ -680,6 +683,17 @@ test_err_value_too_long(void **state)
 	len = long_value(buf, "K=\"", VG_DOTENV_VALUE_MAX + 1, "\n");
 	expect_error_len(buf, len, "t.env:1:3: unterminated double-quoted value of \"K\"");
 	free(buf);
+}
+
+static void
+test_err_file_too_large(void **state)
+{
+	struct vg_err err;
+
+	(void)state;
+	/* Refused on the length alone: not one byte is read. */
+	assert_null(vg_dotenv_parse("t.env", "A=1\n", (size_t)VG_DOTENV_FILE_MAX + 1, &err));
+	assert_string_equal(err.msg, "t.env: larger than 1073741824 bytes");
 }
 
 static void
@@ -811,6 +825,7 @@ main(void)
 		cmocka_unit_test(test_err_after_utf8),
 		cmocka_unit_test(test_err_after_stray_bytes),
 		cmocka_unit_test(test_err_after_cut_sequence),
+		cmocka_unit_test(test_err_after_long_sequences),
 		cmocka_unit_test(test_err_after_multiline),
 		cmocka_unit_test(test_err_two_quoted),
 		cmocka_unit_test(test_err_nul),
@@ -823,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_err_after_multiline_value),
 		cmocka_unit_test(test_err_key_too_long),
 		cmocka_unit_test(test_err_value_too_long),
+		cmocka_unit_test(test_err_file_too_large),
 		cmocka_unit_test(test_err_too_many_vars),
 		cmocka_unit_test(test_err_hides_secrets),
 		cmocka_unit_test(test_err_hides_long_secret),
