@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy.h"
+
 /* Exit codes, the same for every command (see vigie(1), EXIT STATUS). */
 enum vg_exit {
 	VG_EXIT_OK = 0,        /* compliant, or success */
@@ -48,6 +50,14 @@ int vg_cmd_policies(char *const *paths, size_t n, struct vg_policy **out);
 int vg_cmd_manifests(char *const *paths, size_t n, const struct vg_attrib *a,
     struct vg_manifest ***out, size_t *n_out);
 void vg_cmd_manifests_free(struct vg_manifest **v, size_t n);
+/*
+ * Evaluates each manifest's deployment, then each of its providers[]
+ * endpoints (attributed by its host), calling fn per finding as
+ * vg_policy_eval() does. subj and msg are the caller's scratch space.
+ */
+void vg_cmd_eval_manifests(const struct vg_policy *p, const struct vg_attrib *a,
+    struct vg_manifest *const *m, size_t n, int32_t today, struct vg_subject *subj, char *msg,
+    vg_finding_fn fn, void *arg);
 /* Parses --date; false after a message. */
 bool vg_cmd_date(const char *arg, int32_t *out);
 

@@ -255,6 +255,28 @@ vg_cmd_manifests(char *const *paths, size_t n, const struct vg_attrib *a,
 }
 
 void
+vg_cmd_eval_manifests(const struct vg_policy *p, const struct vg_attrib *a,
+    struct vg_manifest *const *m, size_t n, int32_t today, struct vg_subject *subj, char *msg,
+    vg_finding_fn fn, void *arg)
+{
+	struct vg_dest d;
+
+	for (size_t i = 0; i < n; i++) {
+		vg_subject_init(subj, VG_SUBJ_DEPLOYMENT, today);
+		vg_subject_deployment(subj, m[i]);
+		vg_policy_eval(p, subj, today, msg, fn, arg);
+		for (size_t j = 0; j < m[i]->n_providers; j++) {
+			const char *host = m[i]->providers[j].host;
+			vg_subject_init(subj, VG_SUBJ_ENDPOINT, today);
+			if (host[0] != '\0')
+				vg_attrib_host(a, host, VG_BASIS_NAME, &d);
+			vg_subject_endpoint(subj, m[i], j, host[0] != '\0' ? &d : NULL);
+			vg_policy_eval(p, subj, today, msg, fn, arg);
+		}
+	}
+}
+
+void
 vg_cmd_manifests_free(struct vg_manifest **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

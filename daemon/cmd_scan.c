@@ -76,27 +76,6 @@ on_record(void *arg, const struct vg_flow_record *r)
 	}
 }
 
-/* Declared deployments and their endpoints, before any traffic: they are known up front. */
-static void
-eval_manifests(struct scan *s, struct vg_manifest **m, size_t n)
-{
-	struct vg_dest d;
-
-	for (size_t i = 0; i < n; i++) {
-		vg_subject_init(&s->subj, VG_SUBJ_DEPLOYMENT, s->today);
-		vg_subject_deployment(&s->subj, m[i]);
-		vg_policy_eval(s->policy, &s->subj, s->today, s->msg, on_finding, s);
-		for (size_t j = 0; j < m[i]->n_providers; j++) {
-			const char *host = m[i]->providers[j].host;
-			vg_subject_init(&s->subj, VG_SUBJ_ENDPOINT, s->today);
-			if (host[0] != '\0')
-				vg_attrib_host(s->attrib, host, VG_BASIS_NAME, &d);
-			vg_subject_endpoint(&s->subj, m[i], j, host[0] != '\0' ? &d : NULL);
-			vg_policy_eval(s->policy, &s->subj, s->today, s->msg, on_finding, s);
-		}
-	}
-}
-
 /* An expired waiver no longer hides anything, and is itself a finding so that it gets renewed or removed. */
 static void
 report_expired(struct scan *s)
@@ -415,7 +394,9 @@ vg_cmd_scan(int argc, char **argv)
 	memset(&tot, 0, sizeof(tot));
 	if (policy != NULL) {
 		report_expired(&s);
-		eval_manifests(&s, manifests, n_m);
+		/* Declared deployments and their endpoints, before any traffic: they are known up front. */
+		vg_cmd_eval_manifests(policy, attrib, manifests, n_m, s.today, &s.subj, s.msg,
+		    on_finding, &s);
 	}
 	if (s.fmt == FMT_TEXT && vg_text_header(s.out) != 0)
 		s.write_failed = true;

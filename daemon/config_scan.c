@@ -419,8 +419,13 @@ new_endpoint(struct fctx *f, const struct item *it)
 	struct vg_cscan *s = f->s;
 	struct vg_cfg_endpoint *e;
 
-	if (s->n_eps == VG_CSCAN_ENDPOINTS_MAX)
+	if (s->n_eps == VG_CSCAN_ENDPOINTS_MAX) {
+		/* An endpoint left out is a check that did not happen: an error, said once. */
+		if (s->st.endpoints_dropped++ == 0)
+			problem(s, true, "%s: more than %u endpoints in this run; the rest were not "
+			    "judged", f->file, VG_CSCAN_ENDPOINTS_MAX);
 		return NULL;
+	}
 	if (s->n_eps == s->cap_eps) {
 		size_t c = s->cap_eps ? s->cap_eps * 2 : 64;
 		struct vg_cfg_endpoint *p = realloc(s->eps, c * sizeof(*p));
@@ -557,6 +562,9 @@ join_group(struct fctx *f, size_t from, size_t to)
 		if (e->url_default && e->target != NULL &&
 		    vg_ctarget_url(e->target, e->region, url, sizeof(url)))
 			e->url = sdup(f->s, url);
+		/* Parsed once here: subjects and every flow's join read the host. */
+		if (e->url == NULL || vg_url_parse(e->url, &e->u) != NULL)
+			memset(&e->u, 0, sizeof(e->u));
 	}
 }
 
@@ -832,12 +840,13 @@ vg_cscan_buffer(struct vg_cscan *s, const char *name, const void *buf, size_t le
 /* ---- the walk */
 
 static void
-scan_file(struct vg_cscan *s, const char *path, enum kind k, const struct stat *st)
+scan_file(struct vg_cscan *s, const char *path, enum kind k)
 {
 	const char *file;
 	char *buf;
 	size_t got = 0;
 	ssize_t n;
+	struct stat sb, *st = &sb;
 	int fd;
 
 	if (++s->files_seen > VG_CSCAN_FILES_MAX) {
@@ -846,14 +855,21 @@ scan_file(struct vg_cscan *s, const char *path, enum kind k, const struct stat *
 			    "read", path, VG_CSCAN_FILES_MAX);
 		return;
 	}
+	/* The size and type of what was opened, not of what stat() saw before: it may have changed. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		problem(s, true, "%s: cannot open: %s", path, strerror(errno));
+		return;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		problem(s, true, "%s: not a regular file", path);
+		close(fd);
+		return;
+	}
 	if ((uint64_t)st->st_size > s->opts.max_file_size) {
 		problem(s, true, "%s: %lld bytes, over the %llu-byte limit for a configuration file "
 		    "(raise it with --max-file-size, or leave the file out with --exclude)", path,
 		    (long long)st->st_size, (unsigned long long)s->opts.max_file_size);
-		return;
-	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-		problem(s, true, "%s: cannot open: %s", path, strerror(errno));
+		close(fd);
 		return;
 	}
 	/* One byte more than the limit shows a file that grew since stat(). */
@@ -986,19 +1002,23 @@ walk_dir(struct vg_cscan *s, const char *path, const char *rel, unsigned depth)
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 32;
 			char **p = realloc(names, c * sizeof(*p));
-			if (p == NULL)
+			if (p == NULL) {
+				s->oom = true;
 				break;
+			}
 			names = p;
 			cap = c;
 		}
-		if ((copy = strdup(de->d_name)) == NULL)
+		if ((copy = strdup(de->d_name)) == NULL) {
+			s->oom = true;
 			break;
+		}
 		names[n++] = copy;
 	}
 	closedir(dir);
 	if (names != NULL)
 		qsort(names, n, sizeof(*names), cmp_name); /* the same order on every machine */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !s->oom; i++) {
 		char full[VG_CSCAN_PATH_MAX], r[VG_CSCAN_PATH_MAX];
 		int a = snprintf(full, sizeof(full), "%s%s%s", path,
 		    ends_with(path, "/") ? "" : "/", names[i]);
@@ -1011,8 +1031,9 @@ walk_dir(struct vg_cscan *s, const char *path, const char *rel, unsigned depth)
 		} else {
 			walk_path(s, full, r, depth + 1, false);
 		}
-		free(names[i]);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 }
 
@@ -1058,7 +1079,7 @@ walk_path(struct vg_cscan *s, const char *path, const char *rel, unsigned depth,
 		return;
 	}
 	/* A file named on the command line is read even under another name: as YAML. */
-	scan_file(s, path, k == K_NONE ? K_YAML : k, &st);
+	scan_file(s, path, k == K_NONE ? K_YAML : k);
 }
 
 bool

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config_rules.h"
+#include "url.h"
 
 #define VG_CSCAN_FILE_SIZE (4u * 1024 * 1024) /* default --max-file-size */
 #define VG_CSCAN_FILES_MAX 1000000     /* configuration files of one run */
@@ -47,6 +48,7 @@ struct vg_cfg_endpoint {
 	                              * name; NULL */
 	const struct vg_ctarget *target; /* what the settings name; NULL when only a URL */
 	const char *url;             /* user information, query and fragment removed; NULL */
+	struct vg_url u;             /* url parsed once: host "" when url is NULL or no URL */
 	bool url_default;            /* url is the target's default, not written in the file */
 	bool unresolved;             /* the URL is a reference (${VAR}, os.environ/...) */
 	const char *model;           /* without its "provider/" prefix; NULL */
@@ -66,6 +68,7 @@ struct vg_cscan_stats {
 	uint64_t excluded;           /* files and directories left out by --exclude */
 	uint64_t skipped;            /* Helm templates, lock files, Kubernetes Secrets */
 	uint64_t errors, warnings;
+	uint64_t endpoints_dropped;  /* past VG_CSCAN_ENDPOINTS_MAX: an error, counted here */
 };
 
 struct vg_cscan;

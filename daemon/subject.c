@@ -4,7 +4,6 @@
 
 #include "config_scan.h"
 #include "subject.h"
-#include "url.h"
 
 struct kfield {
 	struct vg_field f;
@@ -359,7 +358,6 @@ vg_subject_declared(struct vg_subject *s, const struct vg_declared *decl)
 		const struct vg_dest *d = &decl->cfg_dest[i];
 		const char *p = d->provider != NULL ? d->provider :
 		    e->target != NULL ? e->target->provider : NULL;
-		struct vg_url u;
 
 		if (p == NULL || strcmp(p, prov) != 0)
 			continue;
@@ -372,8 +370,8 @@ vg_subject_declared(struct vg_subject *s, const struct vg_declared *decl)
 			(void)list_add(s, VG_SF_DECL_REGIONS, d->area);
 		else if (d->country != NULL)
 			(void)list_add(s, VG_SF_DECL_REGIONS, d->country);
-		if (e->url != NULL && vg_url_parse(e->url, &u) == NULL && u.host[0] != '\0')
-			(void)list_add(s, VG_SF_DECL_HOSTS, arena_copy(s, u.host));
+		if (e->u.host[0] != '\0')
+			(void)list_add(s, VG_SF_DECL_HOSTS, e->u.host);
 	}
 	set_bool(s, VG_SF_DECLARED, any);
 	if (dpf_known)
@@ -451,8 +449,6 @@ void
 vg_subject_config(struct vg_subject *s, const struct vg_cfg_endpoint *e, const struct vg_dest *d,
     const struct vg_declared *decl)
 {
-	struct vg_url u;
-
 	s->file = e->file;
 	s->line = e->line;
 	s->col = e->col;
@@ -463,12 +459,12 @@ vg_subject_config(struct vg_subject *s, const struct vg_cfg_endpoint *e, const s
 	set_str(s, VG_SF_CONFIG_KEY, e->key);
 	set_str(s, VG_SF_DEPLOYMENT, e->context != NULL ? e->context : e->file);
 	set_str(s, VG_SF_URL, e->url);
-	if (e->url != NULL && vg_url_parse(e->url, &u) == NULL) {
-		set_str(s, VG_SF_HOSTNAME, arena_copy(s, u.host));
-		if (u.scheme[0] != '\0')
-			set_str(s, VG_SF_SCHEME, arena_copy(s, u.scheme));
-		if (u.port != 0)
-			set_int(s, VG_SF_PORT, u.port);
+	if (e->u.host[0] != '\0') {
+		set_str(s, VG_SF_HOSTNAME, e->u.host);
+		if (e->u.scheme[0] != '\0')
+			set_str(s, VG_SF_SCHEME, e->u.scheme);
+		if (e->u.port != 0)
+			set_int(s, VG_SF_PORT, e->u.port);
 	}
 	/* The catalog knows better than the setting's name: OPENAI_BASE_URL may lead anywhere. */
 	if (d != NULL && d->provider != NULL)

@@ -20,10 +20,10 @@ struct vg_ydoc {
 	char *name;
 	struct vg_ynode *root;
 	struct vg_ynode **roots;   /* VG_YDOC_STREAM: every document's root */
-	size_t n_roots;
+	size_t n_roots, cap_roots;
 	unsigned flags;
 	struct anchor *anchors;    /* VG_YDOC_STREAM: of the current document */
-	size_t n_anchors;
+	size_t n_anchors, cap_anchors;
 	size_t aliases;
 	struct vg_arena arena;
 	size_t nodes;
@@ -191,11 +191,12 @@ add_anchor(struct vg_ydoc *d, const yaml_char_t *name, struct vg_ynode *node, st
 	if (d->n_anchors == VG_YAML_ANCHORS_MAX)
 		return fail_at(err, d->name, node->line, node->col, "more than %u anchors",
 		    VG_YAML_ANCHORS_MAX);
-	if ((d->n_anchors & (d->n_anchors - 1)) == 0) {
-		size_t cap = d->n_anchors ? d->n_anchors * 2 : 8;
+	if (d->n_anchors == d->cap_anchors) {
+		size_t cap = d->cap_anchors ? d->cap_anchors * 2 : 8;
 		if ((a = realloc(d->anchors, cap * sizeof(*a))) == NULL)
 			return fail_at(err, d->name, node->line, node->col, "out of memory");
 		d->anchors = a;
+		d->cap_anchors = cap;
 	}
 	a = &d->anchors[d->n_anchors++];
 	if ((a->name = vg_arena_strdup(&d->arena, (const char *)name)) == NULL)
@@ -393,12 +394,13 @@ vg_ynode_pos(const struct vg_ynode *n, size_t off, unsigned *line, unsigned *col
 static bool
 add_root(struct vg_ydoc *d, struct vg_ynode *node, struct vg_err *err)
 {
-	if ((d->n_roots & (d->n_roots - 1)) == 0) {
-		size_t cap = d->n_roots ? d->n_roots * 2 : 4;
+	if (d->n_roots == d->cap_roots) {
+		size_t cap = d->cap_roots ? d->cap_roots * 2 : 4;
 		struct vg_ynode **r = realloc(d->roots, cap * sizeof(*r));
 		if (r == NULL)
 			return fail_at(err, d->name, node->line, node->col, "out of memory");
 		d->roots = r;
+		d->cap_roots = cap;
 	}
 	d->roots[d->n_roots++] = node;
 	if (d->root == NULL)

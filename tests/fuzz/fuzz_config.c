@@ -17,14 +17,20 @@ check(const struct vg_cscan *s)
 {
 	for (size_t i = 0; i < vg_cscan_n_endpoints(s); i++) {
 		const struct vg_cfg_endpoint *e = vg_cscan_endpoint(s, i);
+		const char *auth;
+
 		if (e->file == NULL || e->label == NULL || (unsigned)e->type >= VG_CF__N)
 			abort();
 		/* A URL never keeps user information or a query: they carry credentials. */
 		if (e->url != NULL && (strchr(e->url, '?') != NULL || strchr(e->url, '#') != NULL))
 			abort();
-		if (e->url != NULL && strstr(e->url, "://") != NULL &&
-		    memchr(e->url, '@', strcspn(strstr(e->url, "://") + 3, "/") + 3 +
-		    (size_t)(strstr(e->url, "://") - e->url)) != NULL)
+		if (e->url != NULL && (auth = strstr(e->url, "://")) != NULL) {
+			auth += 3;
+			if (memchr(auth, '@', strcspn(auth, "/")) != NULL)
+				abort();
+		}
+		/* The host is parsed once, from the URL kept. */
+		if (e->url == NULL && e->u.host[0] != '\0')
 			abort();
 		if (e->key != NULL && strlen(e->key) >= VG_CSCAN_KEY_MAX)
 			abort();
