@@ -35,6 +35,7 @@ struct check {
 	enum fmt fmt;
 	FILE *out;
 	bool all_results;
+	bool keep_passes;     /* JUnit shows passes as test cases; --results all too */
 	bool colour;
 	bool oom, write_failed;
 	const struct vg_attrib *attrib;
@@ -68,8 +69,11 @@ on_finding(void *arg, const struct vg_finding *f)
 	char *sj;
 
 	vg_pstats_add(c->stats, f);
-	/* Not-applicable results are counted only: no writer shows them one by one. */
-	if (f->result == VG_RES_NA)
+	/*
+	 * Not-applicable results are counted only, and passes kept only for a
+	 * writer that shows them: a capture's flows would otherwise fill memory.
+	 */
+	if (f->result == VG_RES_NA || (f->result == VG_RES_PASS && !c->keep_passes))
 		return;
 	memset(&it, 0, sizeof(it));
 	it.control = f->control;
@@ -95,7 +99,10 @@ on_finding(void *arg, const struct vg_finding *f)
 	} else {
 		it.label = s->label;
 	}
-	sj = vg_subject_json_text(s);
+	/* Only finding records carry the subject in full. */
+	sj = c->fmt == FMT_JSON ? vg_subject_json_text(s) : NULL;
+	if (c->fmt == FMT_JSON && sj == NULL)
+		c->oom = true;
 	it.subject_json = sj;
 	keep(c, &it);
 	free(sj);
@@ -125,30 +132,10 @@ report_expired(struct check *c)
 		it.file = w->file->path;
 		it.line = w->line;
 		it.col = w->col;
-		sj = vg_waiver_subject_json_text(w);
+		sj = c->fmt == FMT_JSON ? vg_waiver_subject_json_text(w) : NULL;
 		it.subject_json = sj;
 		keep(c, &it);
 		free(sj);
-	}
-}
-
-static void
-eval_manifests(struct check *c, struct vg_manifest **m, size_t n)
-{
-	struct vg_dest d;
-
-	for (size_t i = 0; i < n; i++) {
-		vg_subject_init(&c->subj, VG_SUBJ_DEPLOYMENT, c->today);
-		vg_subject_deployment(&c->subj, m[i]);
-		vg_policy_eval(c->policy, &c->subj, c->today, c->msg, on_finding, c);
-		for (size_t j = 0; j < m[i]->n_providers; j++) {
-			const char *host = m[i]->providers[j].host;
-			vg_subject_init(&c->subj, VG_SUBJ_ENDPOINT, c->today);
-			if (host[0] != '\0')
-				vg_attrib_host(c->attrib, host, VG_BASIS_NAME, &d);
-			vg_subject_endpoint(&c->subj, m[i], j, host[0] != '\0' ? &d : NULL);
-			vg_policy_eval(c->policy, &c->subj, c->today, c->msg, on_finding, c);
-		}
 	}
 }
 
@@ -494,7 +481,8 @@ check_usage(FILE *fp)
 	      "                   [--date YYYY-MM-DD] [--results fail|all] [--exclude GLOB]...\n"
 	      "                   [--capture FILE]... [--baseline FILE] [--write-baseline FILE]\n"
 	      "                   [--max-file-size BYTES] [--color auto|always|never] PATH...\n"
-	      "  -p, --policy P        policy file or directory (repeatable; default: shipped)\n"
+	      "  -p, --policy P        policy file or directory (repeatable; default: shipped),\n"
+	      "                        or none: list the endpoints found, judge nothing\n"
 	      "  -m, --manifest M      AIDeployment manifest (repeatable; those under PATH are\n"
 	      "                        found on their own)\n"
 	      "  -f, --format FMT      text (by file, the default), json (records), sarif (2.1.0)\n"
@@ -562,7 +550,7 @@ vg_cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct check c; /* holds a subject: too big for small stacks */
-	char *pol[OPT_PATHS_MAX], *man[OPT_PATHS_MAX * 4], *caps[OPT_PATHS_MAX];
+	char *pol[OPT_PATHS_MAX], *mopt[OPT_PATHS_MAX], *caps[OPT_PATHS_MAX], **man = NULL;
 	const char *excl[OPT_PATHS_MAX];
 	size_t n_pol = 0, n_man = 0, n_caps = 0, n_excl = 0, n_m = 0, n_ep = 0;
 	const char *rules = NULL, *geoip_path = NULL, *outpath = NULL, *baseline = NULL,
@@ -606,7 +594,7 @@ vg_cmd_check(int argc, char **argv)
 			if (ch == 'p')
 				pol[n_pol++] = optarg;
 			else if (ch == 'm')
-				man[n_man++] = optarg;
+				mopt[n_man++] = optarg;
 			else if (ch == 'c')
 				caps[n_caps++] = optarg;
 			else
@@ -676,12 +664,12 @@ vg_cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return VG_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < n_pol; i++)
-		if (strcmp(pol[i], "none") == 0) {
-			/* check exists to apply policies: without them it could only list endpoints. */
-			vg_warn("check: -p none leaves nothing to check against");
-			return VG_EXIT_USAGE;
-		}
+	if (n_pol > 1)
+		for (size_t i = 0; i < n_pol; i++)
+			if (strcmp(pol[i], "none") == 0) {
+				vg_warn("check: -p none cannot be combined with other -p options");
+				return VG_EXIT_USAGE;
+			}
 	/* Rules and policies first: a broken one must stop the check before any output. */
 	if ((rc = vg_cmd_policies(pol, n_pol, &policy)) != VG_EXIT_OK)
 		return rc;
@@ -709,12 +697,16 @@ vg_cmd_check(int argc, char **argv)
 		    (unsigned long long)(vg_cscan_stats(scan)->errors - vg_cscan_n_errors(scan)));
 	if (vg_cscan_stats(scan)->errors > 0)
 		input_failed = true;
+	/* -m first, then those found under PATH that -m did not already name. */
+	if ((man = calloc(n_man + vg_cscan_n_manifests(scan) + 1, sizeof(*man))) == NULL)
+		goto oom;
+	memcpy(man, mopt, n_man * sizeof(*man));
 	for (size_t i = 0; i < vg_cscan_n_manifests(scan); i++) {
 		const char *mpath = vg_cscan_manifest(scan, i);
 		bool dup = false;
 		for (size_t j = 0; j < n_man && !dup; j++)
 			dup = same_file(man[j], mpath);
-		if (!dup && n_man < sizeof(man) / sizeof(man[0]))
+		if (!dup)
 			man[n_man++] = (char *)mpath;
 	}
 	if ((rc = vg_cmd_manifests(man, n_man, attrib, &manifests, &n_m)) != VG_EXIT_OK) {
@@ -733,13 +725,9 @@ vg_cmd_check(int argc, char **argv)
 	    (dests = calloc(n_ep + 1, sizeof(*dests))) == NULL)
 		goto oom;
 	for (size_t i = 0; i < n_ep; i++) {
-		struct vg_subject *s = &c.subj;
 		eps[i] = vg_cscan_endpoint(scan, i);
-		/* The hostname the subject parses is the one attribution needs. */
-		vg_subject_init(s, VG_SUBJ_ENDPOINT, c.today);
-		vg_subject_config(s, eps[i], NULL, NULL);
-		if (s->v[VG_SF_HOSTNAME].t == VG_V_STR)
-			vg_attrib_host(attrib, s->v[VG_SF_HOSTNAME].u.s, VG_BASIS_NAME, &dests[i]);
+		if (eps[i]->u.host[0] != '\0')
+			vg_attrib_host(attrib, eps[i]->u.host, VG_BASIS_NAME, &dests[i]);
 	}
 	c.decl_eps.m = (const struct vg_manifest *const *)manifests;
 	c.decl_eps.n = n_m;
@@ -751,15 +739,23 @@ vg_cmd_check(int argc, char **argv)
 		c.attach_file = manifests[0]->file;
 		c.attach_line = manifests[0]->line;
 	}
-	report_expired(&c);
-	eval_manifests(&c, manifests, n_m);
-	for (size_t i = 0; i < n_ep; i++) {
-		vg_subject_init(&c.subj, VG_SUBJ_ENDPOINT, c.today);
-		vg_subject_config(&c.subj, eps[i], dests[i].provider != NULL ||
-		    dests[i].country != NULL ? &dests[i] : NULL, n_m > 0 ? &c.decl_eps : NULL);
-		vg_policy_eval(policy, &c.subj, c.today, c.msg, on_finding, &c);
+	c.keep_passes = c.all_results || c.fmt == FMT_JUNIT;
+	if (policy == NULL && n_caps > 0)
+		vg_warn("check: --capture is judged by policies, and -p none gives none");
+	/* -p none: an inventory of what is configured (endpoint records), nothing judged. */
+	if (policy != NULL) {
+		report_expired(&c);
+		vg_cmd_eval_manifests(policy, attrib, manifests, n_m, c.today, &c.subj, c.msg,
+		    on_finding, &c);
+		for (size_t i = 0; i < n_ep; i++) {
+			vg_subject_init(&c.subj, VG_SUBJ_ENDPOINT, c.today);
+			vg_subject_config(&c.subj, eps[i], dests[i].provider != NULL ||
+			    dests[i].country != NULL ? &dests[i] : NULL,
+			    n_m > 0 ? &c.decl_eps : NULL);
+			vg_policy_eval(policy, &c.subj, c.today, c.msg, on_finding, &c);
+		}
 	}
-	if (n_caps > 0) {
+	if (n_caps > 0 && policy != NULL) {
 		struct vg_engine_config cfg;
 		struct vg_engine *e;
 
@@ -792,6 +788,12 @@ vg_cmd_check(int argc, char **argv)
 	    (strcmp(colour, "auto") == 0 && isatty(fileno(c.out)) && getenv("NO_COLOR") == NULL));
 	switch (c.fmt) {
 	case FMT_TEXT:
+		/* Without policies the inventory is the answer. */
+		for (size_t i = 0; policy == NULL && i < n_ep && !c.write_failed; i++)
+			if (fprintf(c.out, "%s:%u:%u  %-28s %s\n", eps[i]->file, eps[i]->line,
+			    eps[i]->col, eps[i]->label, eps[i]->url != NULL ? eps[i]->url :
+			    eps[i]->target != NULL ? eps[i]->target->id : "?") < 0)
+				c.write_failed = true;
 		if (text_findings(&c) != 0 ||
 		    text_summary(&c, vg_cscan_stats(scan), n_ep, n_m, (unsigned)n_caps, fixed,
 		    baseline != NULL) != 0)
@@ -852,6 +854,7 @@ out:
 		fclose(c.out);
 	free(eps);
 	free(dests);
+	free(man);
 	vg_flist_free(&c.list);
 	vg_pstats_free(c.stats);
 	vg_cscan_free(scan);

@@ -73,7 +73,10 @@ run 3 -f json "$B" "$DATA/config/app"; check "bad files beside good ones: exit 3
 [ "$(grep -c "config-bad/" "$tmp/err")" -eq 4 ]; check "all four bad files reported"
 [ "$("$JQ" -r 'select(.type=="finding") | .control' "$tmp/out" | wc -l)" -eq 3 ]
 check "the good file's three failures are still reported"
-run 2 -p none "$DATA/config"; check "-p none: usage error"
+run 0 -p none -f json "$DATA/config"; check "-p none: an inventory, exit 0"
+[ "$("$JQ" -r 'select(.type=="endpoint") | .setting' "$tmp/out" | wc -l)" -eq 16 ] &&
+	! grep -q '"type":"finding"' "$tmp/out"; check "-p none: the 16 endpoints, no finding"
+run 2 -p none -p "$top_srcdir/policies" "$DATA/config"; check "-p none with another -p: usage error"
 run 3 "$tmp/nothing-here"; check "missing path: exit 3"
 
 # ---- symbolic link loops end, with a warning
