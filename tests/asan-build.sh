@@ -15,7 +15,9 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 tests="$(cd "$top" && ls tests/unit/test_*.c | sed 's/\.c$//' | tr '\n' ' ') tests/fuzz/replay-corpus.sh"
 # The policy commands too: they load, compile and evaluate every shipped and malformed policy.
 tests="$tests tests/cli/policy-test.sh tests/cli/policy-lint.sh tests/golden/findings.sh"
-echo "asan: unit tests, fuzz corpora and policy commands under ASan+UBSan"
+# And vigie check: every file type, malformed files, loops, baselines, captures, the examples.
+tests="$tests tests/cli/check.sh tests/golden/examples.sh"
+echo "asan: unit tests, fuzz corpora, policy and check commands under ASan+UBSan"
 make -j"$(nproc)" check TESTS="$tests" >check.out 2>&1
 rc=$?
 grep -E '^(FAIL|ERROR|# [A-Z]+:)' check.out
