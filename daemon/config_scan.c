@@ -523,14 +523,15 @@ join_group(struct fctx *f, size_t from, size_t to)
 		if (e->target == NULL)
 			e->target = group_target;
 	}
+	/* Models and targets first, so that a region finds the endpoint they make. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = from; i < to; i++) {
 			const struct item *it = &f->items[i];
 			const struct vg_ctarget *t = it->target;
 			const char *model = NULL;
-			bool found = false;
+			bool found = false, regions_pass = pass == 1;
 
-			if (it->gives == VG_CG_ENDPOINT || (pass == 0) != (it->gives != VG_CG_REGION))
+			if (it->gives == VG_CG_ENDPOINT || (it->gives == VG_CG_REGION) != regions_pass)
 				continue;
 			if (it->gives == VG_CG_MODEL)
 				model = model_of(f, it, &t);
