@@ -5,12 +5,14 @@ set -eu
 # Build: toolchain, autotools, and the libraries configure.ac checks for.
 BUILD_PKGS="build-essential autoconf automake libtool pkg-config
  libpcap-dev zlib1g-dev libyaml-dev libsqlite3-dev libssl-dev libjansson-dev libmaxminddb-dev
- libsystemd-dev"
+ libsystemd-dev syslog-ng-dev"
 # Tests: unit tests (cmocka), the hostname oracle and its JSON tool (tshark, jq; tshark also
 # brings mergecap/editcap for the benchmark), mmdblookup (the GeoIP oracle), clang and its
 # runtime for libFuzzer builds, xmllint and libxml2 (JUnit output), and node/npm for the JSON-schema validator
-# of SARIF output (contrib/install-test-tools.sh).
-TEST_PKGS="libcmocka-dev tshark jq mmdb-bin clang libclang-rt-14-dev libxml2-utils libxml2-dev nodejs"
+# of SARIF output (contrib/install-test-tools.sh); python3 and openssl recompute the audit chain
+# and its signatures apart from vigie; syslog-ng-core receives events in the integration test.
+TEST_PKGS="libcmocka-dev tshark jq mmdb-bin clang libclang-rt-14-dev libxml2-utils libxml2-dev nodejs
+ python3 openssl syslog-ng-core"
 
 missing=""
 for p in $BUILD_PKGS $TEST_PKGS; do

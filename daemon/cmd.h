@@ -75,5 +75,8 @@ int vg_cmd_scan(int argc, char **argv);
 int vg_cmd_check(int argc, char **argv);
 int vg_cmd_policy(int argc, char **argv);
 int vg_cmd_explain(int argc, char **argv);
+int vg_cmd_verify(int argc, char **argv);
+int vg_cmd_db(int argc, char **argv);
+int vg_cmd_forward(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "attrib.h"
+#include "audit.h"
 #include "cmd.h"
 #include "config_rules.h"
 #include "config_scan.h"
@@ -437,7 +438,7 @@ json_endpoint(FILE *fp, const struct vg_cfg_endpoint *e, const struct vg_dest *d
 }
 
 static int
-json_summary(struct check *c, const struct vg_cscan_stats *st, size_t endpoints,
+json_summary_to(struct check *c, FILE *fp, const struct vg_cscan_stats *st, size_t endpoints,
     size_t manifests, unsigned captures, uint64_t fixed, bool baseline)
 {
 	json_t *o = json_object(), *files = json_object(), *ck, *pol;
@@ -468,7 +469,55 @@ json_summary(struct check *c, const struct vg_cscan_stats *st, size_t endpoints,
 		    "unchanged", (json_int_t)unchanged, "fixed", (json_int_t)fixed));
 	pol = vg_pstats_json(c->stats);
 	json_object_set_new(o, "policy", pol != NULL ? pol : json_null());
-	return vg_json_write(c->out, o);
+	return vg_json_write(fp, o);
+}
+
+static int
+json_summary(struct check *c, const struct vg_cscan_stats *st, size_t endpoints,
+    size_t manifests, unsigned captures, uint64_t fixed, bool baseline)
+{
+	return json_summary_to(c, c->out, st, endpoints, manifests, captures, fixed, baseline);
+}
+
+/*
+ * --db: the run as events: policies, rules, manifests and every configuration
+ * file that set an endpoint (with its SHA-256), the endpoints, the findings
+ * as -f json gives them, the summary. False with *ex set when the store failed.
+ */
+static bool
+audit_check(struct check *c, const struct vg_audit_opts *ao, int argc, char **argv,
+    char *const *pol, size_t n_pol, const char *rules, char *const *man, size_t n_man,
+    char *const *caps, size_t n_caps, const struct vg_cfg_endpoint *const *eps,
+    const struct vg_dest *dests, size_t n_ep, struct vg_cscan *scan, size_t n_m,
+    uint64_t fixed, bool baseline, int *ex)
+{
+	struct vg_audit *a = vg_cmd_audit_open(ao, "check", argc, argv, pol, n_pol, rules, man,
+	    n_man, ex);
+	const char *last = NULL;
+	size_t i;
+
+	if (a == NULL)
+		return false;
+	for (i = 0; i < n_ep; i++) {
+		if (last != NULL && strcmp(last, eps[i]->file) == 0)
+			continue;
+		last = eps[i]->file;
+		vg_audit_file(a, "config", last);
+	}
+	for (i = 0; i < n_caps; i++)
+		vg_audit_file(a, "capture", caps[i]);
+	for (i = 0; i < n_ep; i++)
+		if (json_endpoint(vg_audit_stream(a), eps[i], &dests[i]) == 0)
+			vg_audit_record(a, "endpoint");
+	for (i = 0; i < c->list.n; i++)
+		if ((c->list.v[i].result == VG_RES_FAIL || c->all_results) &&
+		    vg_json_fitem(vg_audit_stream(a), &c->list.v[i]) == 0)
+			vg_audit_record(a, "finding");
+	if (json_summary_to(c, vg_audit_stream(a), vg_cscan_stats(scan), n_ep, n_m,
+	    (unsigned)n_caps, fixed, baseline) == 0)
+		vg_audit_record(a, "stop");
+	*ex = vg_audit_close(a);
+	return *ex == VG_EXIT_OK;
 }
 
 /* ---- the command */
@@ -502,7 +551,9 @@ check_usage(FILE *fp)
 	      "                        never fail the run\n"
 	      "      --write-baseline FILE  write the current failures to FILE\n"
 	      "      --max-file-size N largest configuration file read (default 4194304 bytes)\n"
-	      "      --color WHEN      colour the text output: auto (a terminal), always, never\n", fp);
+	      "      --color WHEN      colour the text output: auto (a terminal), always, never\n"
+	      "      --db FILE         append the run to this audit store (see vigie scan --help\n"
+	      "                        and vigie(1) for --signing-key, --syslog and --jsonl)\n", fp);
 }
 
 /* Dedupes manifests named with -m and found under PATH: the same file twice is one deployment. */
@@ -547,6 +598,7 @@ vg_cmd_check(int argc, char **argv)
 		{ "color", required_argument, NULL, 'C' },
 		{ "colour", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		VG_AUDIT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct check c; /* holds a subject: too big for small stacks */
@@ -571,7 +623,8 @@ vg_cmd_check(int argc, char **argv)
 	bool input_failed = false;
 	unsigned long long size;
 	char *end;
-	int ch, rc = VG_EXIT_USAGE;
+	struct vg_audit_opts ao;
+	int ch, rc = VG_EXIT_USAGE, taken;
 
 	memset(&c, 0, sizeof(c));
 	vg_flist_init(&c.list);
@@ -579,6 +632,7 @@ vg_cmd_check(int argc, char **argv)
 	c.out = stdout;
 	c.today = vg_date_today();
 	memset(&copts, 0, sizeof(copts));
+	vg_audit_opts_init(&ao);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "f:o:r:p:m:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -655,7 +709,10 @@ vg_cmd_check(int argc, char **argv)
 			check_usage(stdout);
 			return VG_EXIT_OK;
 		default:
-			check_usage(stderr);
+			if ((taken = vg_audit_opt(&ao, ch, optarg, "check")) > 0)
+				break;
+			if (taken == 0)
+				check_usage(stderr);
 			return VG_EXIT_USAGE;
 		}
 	}
@@ -664,6 +721,8 @@ vg_cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return VG_EXIT_USAGE;
 	}
+	if (!vg_audit_opts_ok(&ao, "check"))
+		return VG_EXIT_USAGE;
 	if (n_pol > 1)
 		for (size_t i = 0; i < n_pol; i++)
 			if (strcmp(pol[i], "none") == 0) {
@@ -779,6 +838,16 @@ vg_cmd_check(int argc, char **argv)
 	c.stats->blocking = blocking;
 	if (write_bl != NULL && (rc = write_baseline(&c, write_bl)) != VG_EXIT_OK)
 		goto out;
+	if (ao.db != NULL) {
+		int ax = VG_EXIT_OK;
+
+		if (!audit_check(&c, &ao, argc, argv, pol, n_pol, rules, man, n_man, caps, n_caps,
+		    eps, dests, n_ep, scan, n_m, fixed, baseline != NULL, &ax)) {
+			rc = ax;
+			goto out;
+		}
+		rc = VG_EXIT_USAGE;
+	}
 	if (outpath != NULL && (c.out = fopen(outpath, "w")) == NULL) {
 		vg_warn("%s: cannot write: %s", outpath, strerror(errno));
 		c.out = stdout;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "attrib.h"
+#include "audit.h"
 #include "capture.h"
 #include "cmd.h"
 #include "decode.h"
@@ -41,6 +42,7 @@ struct scan {
 	int32_t today;
 	struct vg_subject subj;
 	char msg[VG_POLICY_MESSAGE_MAX];
+	struct vg_audit *audit;  /* --db: every record also goes into the store */
 };
 
 static void
@@ -55,6 +57,8 @@ on_finding(void *arg, const struct vg_finding *f)
 	rc = s->fmt == FMT_JSON ? vg_json_finding(s->out, f) : vg_text_finding(s->findings, f);
 	if (rc != 0)
 		s->write_failed = true;
+	if (s->audit != NULL && vg_json_finding(vg_audit_stream(s->audit), f) == 0)
+		vg_audit_record(s->audit, "finding");
 }
 
 static void
@@ -69,6 +73,8 @@ on_record(void *arg, const struct vg_flow_record *r)
 	rc = s->fmt == FMT_JSON ? vg_json_flow(s->out, r, &d) : vg_text_flow(s->out, r, &d);
 	if (rc != 0)
 		s->write_failed = true;
+	if (s->audit != NULL && vg_json_flow(vg_audit_stream(s->audit), r, &d) == 0)
+		vg_audit_record(s->audit, "flow");
 	if (s->policy != NULL && vg_policy_n_for(s->policy, VG_SUBJ_FLOW) > 0) {
 		vg_subject_init(&s->subj, VG_SUBJ_FLOW, s->today);
 		vg_subject_flow(&s->subj, r, &d, s->decl.n > 0 ? &s->decl : NULL);
@@ -92,6 +98,9 @@ report_expired(struct scan *s)
 		    vg_text_expired_waiver(s->findings, w, c, s->today);
 		if (rc != 0)
 			s->write_failed = true;
+		if (s->audit != NULL &&
+		    vg_json_expired_waiver(vg_audit_stream(s->audit), w, c, s->today) == 0)
+			vg_audit_record(s->audit, "finding");
 	}
 }
 
@@ -209,6 +218,21 @@ vg_cmd_read_capture(struct vg_engine *e, const char *path, bool progress)
 	return ok;
 }
 
+/* What one capture added: packets and bytes read, flows, and whether it was read to its end. */
+static void
+audit_capture(struct scan *s, struct vg_engine *e, const char *path,
+    const struct vg_engine_stats *before, bool ok)
+{
+	struct vg_engine_stats after;
+
+	vg_engine_stats(e, &after);
+	if (vg_json_write(vg_audit_stream(s->audit), json_pack("{s:s,s:s?,s:I,s:I,s:I,s:i,s:b}",
+	    "type", "capture", "source", path, "packets", (json_int_t)(after.packets -
+	    before->packets), "bytes", (json_int_t)(after.bytes - before->bytes), "records",
+	    (json_int_t)(after.records - before->records), "dropped", 0, "complete", ok)) == 0)
+		vg_audit_record(s->audit, "capture");
+}
+
 static void
 scan_usage(FILE *fp)
 {
@@ -229,6 +253,12 @@ scan_usage(FILE *fp)
 	      "  -o, --output FILE   write records to FILE instead of standard output\n"
 	      "  -q, --quiet         no progress line on a terminal\n"
 	      "      --max-flows N   flow table capacity (default 262144)\n"
+	      "      --db FILE       append every record to this audit store (created if missing)\n"
+	      "      --signing-key K checkpoint signing key (default FILE.key, made on first use)\n"
+	      "      --syslog DEST   then send the new events: local, unix:PATH, tcp://HOST:PORT,\n"
+	      "                      tls://HOST:PORT (--syslog-ca, --syslog-cert, --syslog-key,\n"
+	      "                      --syslog-facility); repeatable\n"
+	      "      --jsonl FILE    and append them to FILE as JSON lines\n"
 	      "CAPTURE is a pcap or pcapng file, optionally gzip-compressed, or - for stdin.\n", fp);
 }
 
@@ -248,6 +278,7 @@ vg_cmd_scan(int argc, char **argv)
 		{ "date", required_argument, NULL, 'D' },
 		{ "results", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		VG_AUDIT_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct scan s; /* holds a subject: too big for the stack of small threads */
@@ -263,10 +294,12 @@ vg_cmd_scan(int argc, char **argv)
 	struct vg_scan_totals tot;
 	struct vg_engine *e;
 	const char *outpath = NULL;
+	struct vg_audit_opts ao;
 	bool quiet = false;
 	char *end;
-	int ch, rc;
+	int ch, rc, taken, ax;
 
+	vg_audit_opts_init(&ao);
 	memset(&s, 0, sizeof(s));
 	s.fmt = FMT_TEXT;
 	s.out = stdout;
@@ -340,7 +373,10 @@ vg_cmd_scan(int argc, char **argv)
 			scan_usage(stdout);
 			return VG_EXIT_OK;
 		default:
-			scan_usage(stderr);
+			if ((taken = vg_audit_opt(&ao, ch, optarg, "scan")) > 0)
+				break;
+			if (taken == 0)
+				scan_usage(stderr);
 			return VG_EXIT_USAGE;
 		}
 	}
@@ -349,6 +385,8 @@ vg_cmd_scan(int argc, char **argv)
 		scan_usage(stderr);
 		return VG_EXIT_USAGE;
 	}
+	if (!vg_audit_opts_ok(&ao, "scan"))
+		return VG_EXIT_USAGE;
 	if (n_pol > 1)
 		for (size_t i = 0; i < n_pol; i++)
 			if (strcmp(pol_paths[i], "none") == 0) {
@@ -377,6 +415,10 @@ vg_cmd_scan(int argc, char **argv)
 	}
 	if (s.stats != NULL)
 		s.stats->manifests = (unsigned)n_m;
+	if (ao.db != NULL && (s.audit = vg_cmd_audit_open(&ao, "scan", argc, argv, pol_paths, n_pol,
+	    rules, man_paths, n_man, &rc)) == NULL)
+		goto fail;
+	rc = VG_EXIT_USAGE;
 	if (policy != NULL && s.fmt == FMT_TEXT && (s.findings = tmpfile()) == NULL) {
 		vg_warn("scan: cannot create a temporary file: %s", strerror(errno));
 		goto fail;
@@ -401,9 +443,17 @@ vg_cmd_scan(int argc, char **argv)
 	if (s.fmt == FMT_TEXT && vg_text_header(s.out) != 0)
 		s.write_failed = true;
 	for (int i = optind; i < argc; i++) {
+		struct vg_engine_stats before;
+		bool ok;
+
 		tot.captures++;
-		if (!vg_cmd_read_capture(e, argv[i], s.progress))
+		vg_engine_stats(e, &before);
+		if (s.audit != NULL)
+			vg_audit_file(s.audit, "capture", argv[i]);
+		if (!(ok = vg_cmd_read_capture(e, argv[i], s.progress)))
 			tot.captures_failed++;
+		if (s.audit != NULL)
+			audit_capture(&s, e, argv[i], &before, ok);
 	}
 	vg_engine_stats(e, &tot.st);
 	vg_engine_free(e);
@@ -414,6 +464,8 @@ vg_cmd_scan(int argc, char **argv)
 	tot.policy = s.stats;
 	if (flush_findings(&s) != 0)
 		s.write_failed = true;
+	if (s.audit != NULL && vg_json_summary(vg_audit_stream(s.audit), &tot) == 0)
+		vg_audit_record(s.audit, "stop");
 	rc = s.fmt == FMT_JSON ? vg_json_summary(s.out, &tot) : vg_text_summary(s.out, &tot);
 	if (rc != 0 || s.write_failed || fflush(s.out) != 0 || ferror(s.out) ||
 	    (s.out != stdout && fclose(s.out) != 0)) {
@@ -423,8 +475,10 @@ vg_cmd_scan(int argc, char **argv)
 		goto fail;
 	}
 	s.out = stdout;
+	ax = vg_audit_close(s.audit);
+	s.audit = NULL;
 	/* An unreadable capture outranks findings: an incomplete scan proves nothing either way. */
-	if (tot.captures_failed > 0)
+	if (tot.captures_failed > 0 || ax != VG_EXIT_OK)
 		rc = VG_EXIT_INPUT;
 	else if (s.stats != NULL && s.stats->blocking > 0)
 		rc = VG_EXIT_FINDINGS;
@@ -435,6 +489,8 @@ fail:
 		fclose(s.out);
 	if (s.findings != NULL)
 		fclose(s.findings);
+	/* A failed scan keeps what it recorded (committed, signed, forwarded); its exit code stands. */
+	vg_audit_close(s.audit);
 	vg_pstats_free(s.stats);
 	vg_cmd_manifests_free(manifests, n_m);
 	vg_policy_free(policy);

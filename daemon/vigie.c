@@ -68,14 +68,20 @@ usage(FILE *fp)
 	      "       vigie policy show [-f text|json] [POLICY|DIR...]\n"
 	      "       vigie explain [-f text|json] [-r RULES_DIR] [--geoip FILE|none] HOSTNAME|IP...\n"
 	      "       vigie --version | --help\n"
-	      "Commands planned in the design and not in this version: report, verify.\n"
+	      "       vigie verify --db FILE [--key PUBLIC_KEY] [--witness FILE]... [-f text|json]\n"
+	      "       vigie db info --db FILE [-f text|json]\n"
+	      "       vigie db prune --db FILE [--before YYYY-MM-DD | --retention DAYS] [--force]\n"
+	      "       vigie db export-key --db FILE [-o FILE]\n"
+	      "       vigie db forward --db FILE [--syslog DEST]... [--jsonl FILE] [--from SEQ]\n"
+	      "                        [--rate N]\n"
+	      "Commands planned in the design and not in this version: report.\n"
 	      "See vigie(1).\n", fp);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const char *const planned[] = { "report", "verify" };
+	static const char *const planned[] = { "report" };
 
 	if (argc < 2) {
 		usage(stderr);
@@ -98,6 +104,10 @@ main(int argc, char **argv)
 		return vg_cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return vg_cmd_policy(argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return vg_cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "db") == 0)
+		return vg_cmd_db(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(planned) / sizeof(planned[0]); i++) {
 		if (strcmp(argv[1], planned[i]) == 0) {
 			vg_warn("'%s' is not available in this version", argv[1]);
