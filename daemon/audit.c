@@ -306,6 +306,20 @@ vg_audit_forward(struct vg_store *st, const struct vg_audit_opts *o, const struc
 		struct vg_fwd_stats fs;
 		struct vg_err err;
 
+		struct vg_store_info info;
+		uint64_t cursor;
+		char name[VG_FWD_NAME_MAX];
+
+		/* Nothing new for this output: no connection to open (the collector may be away). */
+		snprintf(name, sizeof(name), "%s:%s", i < o->n_syslog ? "syslog" : "jsonl",
+		    i < o->n_syslog ? o->syslog[i] : o->jsonl);
+		if (fo->from == 0 && vg_store_info(st, &info, &err) == 0 &&
+		    vg_store_cursor_get(st, name, &cursor, &err) == 0 && cursor >= info.last_seq) {
+			if (verbose)
+				fprintf(stderr, "%s: 0 sent, up to event %llu already\n", name,
+				    (unsigned long long)cursor);
+			continue;
+		}
 		if (open_target(&t, o, i) != 0) {
 			ex = VG_EXIT_INPUT;
 			continue;

@@ -9,28 +9,32 @@
 #define MEMBERS_MAX 4096 /* members of one object */
 #define MEMBERS_SMALL 32 /* sorted on the stack; larger objects on the heap */
 
+/* Room for n more bytes and a NUL; -1 when out of memory or past VG_CANON_LEN_MAX. */
+static int
+reserve(struct vg_buf *b, size_t n)
+{
+	size_t cap;
+	char *np;
+
+	if (b->p != NULL && n + 1 <= b->cap - b->len)
+		return 0;
+	if (n > VG_CANON_LEN_MAX - b->len)
+		return -1;
+	cap = b->cap != 0 ? b->cap : 512;
+	while (n + 1 > cap - b->len)
+		cap *= 2;
+	if ((np = realloc(b->p, cap)) == NULL)
+		return -1;
+	b->p = np;
+	b->cap = cap;
+	return 0;
+}
+
 int
 vg_buf_add(struct vg_buf *b, const void *p, size_t n)
 {
-	if (n + 1 <= b->cap - b->len && b->p != NULL && n <= VG_CANON_LEN_MAX - b->len) {
-		memcpy(b->p + b->len, p, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-		return 0;
-	}
-	if (n > VG_CANON_LEN_MAX - b->len)
+	if (reserve(b, n) != 0)
 		return -1;
-	if (n + 1 > b->cap - b->len || b->p == NULL) {
-		size_t cap = b->cap != 0 ? b->cap : 512;
-		char *np;
-
-		while (n + 1 > cap - b->len)
-			cap *= 2;
-		if ((np = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = np;
-		b->cap = cap;
-	}
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -53,27 +57,6 @@ static const unsigned char needs_escape[256] = {
 	[0x10] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	['"'] = 1, ['\\'] = 1,
 };
-
-/* Room for n more bytes and a NUL; -1 when out of memory or past VG_CANON_LEN_MAX. */
-static int
-reserve(struct vg_buf *b, size_t n)
-{
-	size_t cap;
-	char *np;
-
-	if (b->p != NULL && n + 1 <= b->cap - b->len)
-		return 0;
-	if (n > VG_CANON_LEN_MAX - b->len)
-		return -1;
-	cap = b->cap != 0 ? b->cap : 512;
-	while (n + 1 > cap - b->len)
-		cap *= 2;
-	if ((np = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = np;
-	b->cap = cap;
-	return 0;
-}
 
 /* RFC 8785 section 3.2.2.2: JSON.stringify's escapes, lower-case hex, everything else literal. */
 static int

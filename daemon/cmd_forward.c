@@ -1,12 +1,21 @@
 /* cmd_forward.c - `vigie db forward`: the store's events to syslog and JSON lines, resumably. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "cmd.h"
+
+/* logrotate moved the JSON-lines file: the writer reopens its path before the next line. */
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	vg_jsonl_request_reopen();
+}
 
 static bool
 number(const char *cmd, const char *what, const char *arg, unsigned long long max,
@@ -88,6 +97,15 @@ vg_cmd_forward(int argc, char **argv)
 	if ((st = vg_store_open(ao.db, &so, &kind, &err)) == NULL) {
 		vg_warn("%s: %s", cmd, err.msg);
 		return kind == VG_STORE_EUSAGE ? VG_EXIT_USAGE : VG_EXIT_INPUT;
+	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_hup;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	ex = vg_audit_forward(st, &ao, &fo, verbose);
 	vg_store_free(st);

@@ -840,6 +840,19 @@ vg_store_public_pem(struct vg_store *st, struct vg_err *err)
 	return pem;
 }
 
+EVP_PKEY *
+vg_store_public_key(struct vg_store *st, struct vg_err *err)
+{
+	char *pem = vg_store_public_pem(st, err);
+	EVP_PKEY *key;
+
+	if (pem == NULL)
+		return NULL;
+	key = vg_key_public_from_pem(st->path, pem, strlen(pem), err);
+	free(pem);
+	return key;
+}
+
 static int
 query_u64(struct vg_store *st, const char *sql, uint64_t *out, struct vg_err *err)
 {

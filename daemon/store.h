@@ -95,6 +95,8 @@ void vg_store_free(struct vg_store *st);
 int vg_store_info(struct vg_store *st, struct vg_store_info *info, struct vg_err *err);
 /* The PEM public key recorded in the store; malloc'd, NULL with err set. */
 char *vg_store_public_pem(struct vg_store *st, struct vg_err *err);
+/* The same as a key for vg_ckpt_verify(); the caller frees it with EVP_PKEY_free. */
+EVP_PKEY *vg_store_public_key(struct vg_store *st, struct vg_err *err);
 
 /*
  * Calls on_event for each event with seq >= from, in order, and on_ckpt (may

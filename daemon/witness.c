@@ -84,7 +84,10 @@ static const char *const names_jsonl[F_N] = {
 static int
 fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Always -1, so a parser can `return fail(...)`. Bytes outside printable ASCII become '?'. */
+/*
+ * Always -1, so a parser can `return fail(...)`. In the message (the name is the caller's),
+ * bytes outside printable ASCII become '?'.
+ */
 static int
 fail(struct ctx *c, const char *fmt, ...)
 {
@@ -92,11 +95,12 @@ fail(struct ctx *c, const char *fmt, ...)
 	char *m = c->err->msg;
 	int n = snprintf(m, sizeof(c->err->msg), "%s:%lu: ", c->name, c->lineno);
 
+	if (n < 0 || (size_t)n >= sizeof(c->err->msg))
+		return -1;
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < sizeof(c->err->msg))
-		vsnprintf(m + n, sizeof(c->err->msg) - (size_t)n, fmt, ap);
+	vsnprintf(m + n, sizeof(c->err->msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	for (; *m != '\0'; m++)
+	for (m += n; *m != '\0'; m++)
 		if ((unsigned char)*m < ' ' || (unsigned char)*m > '~')
 			*m = '?';
 	return -1;
@@ -272,6 +276,24 @@ check_ts(struct ctx *c, uint64_t *us)
 	return 0;
 }
 
+/* The checkpoint's own fields; the common ones are in the item already. */
+static int
+build_ckpt(struct ctx *c)
+{
+	struct vg_witness_item *it = c->it;
+	struct vg_checkpoint *k = &it->ckpt;
+	uint8_t id[VG_KEY_ID_HEX / 2];
+
+	if (check_ts(c, &k->ts_us) < 0 || check_hex(c, F_SIG, k->sig, VG_SIG_LEN) < 0 ||
+	    check_hex(c, F_KEY, id, sizeof(id)) < 0)
+		return -1;
+	vg_hex(id, sizeof(id), k->key_id);
+	k->seq = it->seq;
+	memcpy(k->head, it->hash, VG_HASH_LEN);
+	memcpy(k->store_id, it->store_id, VG_STORE_ID_LEN);
+	return 1;
+}
+
 /* Fills the item from c->v once a form has found its fields. */
 static int
 build_item(struct ctx *c)
@@ -300,21 +322,7 @@ build_item(struct ctx *c)
 			return -1;
 		return 1;
 	}
-	struct vg_checkpoint *k = &it->ckpt;
-
-	if (check_ts(c, &k->ts_us) < 0 || check_hex(c, F_SIG, k->sig, VG_SIG_LEN) < 0)
-		return -1;
-	{
-		uint8_t id[VG_KEY_ID_HEX / 2];
-
-		if (check_hex(c, F_KEY, id, sizeof(id)) < 0)
-			return -1;
-		vg_hex(id, sizeof(id), k->key_id);
-	}
-	k->seq = it->seq;
-	memcpy(k->head, it->hash, VG_HASH_LEN);
-	memcpy(k->store_id, it->store_id, VG_STORE_ID_LEN);
-	return 1;
+	return build_ckpt(c);
 }
 
 /* ---- JSON: the syslog-ng form and vigie's JSON-lines form */

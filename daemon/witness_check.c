@@ -137,13 +137,8 @@ vg_witness_check(struct vg_store *st, EVP_PKEY *key, const char *path,
 	if (vg_store_info(st, &info, err) != 0)
 		return -1;
 	if (key == NULL) {
-		char *pem = vg_store_public_pem(st, err);
-
-		if (pem == NULL)
-			return -1;
-		own = vg_key_public_from_pem(st->path, pem, strlen(pem), err);
-		free(pem);
-		if (own == NULL)
+		/* No key given: the store's own, which only shows it agrees with itself. */
+		if ((own = vg_store_public_key(st, err)) == NULL)
 			return -1;
 		key = own;
 	}

@@ -17,8 +17,10 @@ tests="$(cd "$top" && ls tests/unit/test_*.c | sed 's/\.c$//' | tr '\n' ' ') tes
 tests="$tests tests/cli/policy-test.sh tests/cli/policy-lint.sh tests/golden/findings.sh"
 # And vigie check: every file type, malformed files, loops, baselines, captures, the examples.
 tests="$tests tests/cli/check.sh tests/golden/examples.sh"
+# And the audit store: tampering, prune, outputs, and ten kills of its writer.
+tests="$tests tests/cli/store.sh tests/store/crash.sh"
 echo "asan: unit tests, fuzz corpora, policy and check commands under ASan+UBSan"
-make -j"$(nproc)" check TESTS="$tests" >check.out 2>&1
+VIGIE_CRASH_KILLS=10 make -j"$(nproc)" check TESTS="$tests" >check.out 2>&1
 rc=$?
 grep -E '^(FAIL|ERROR|# [A-Z]+:)' check.out
 [ "$rc" -eq 0 ] || { for f in $(grep -lE '^(FAIL|ERROR)' tests/*/*.log 2>/dev/null); do tail -n 30 "$f"; done; }

@@ -158,6 +158,44 @@ recompute "$db2" "$tmp/ck" >"$tmp/re4.json"
 	.[0].type == "start" and (.[0].hash | length) == 64' "$tmp/ev.jsonl" >/dev/null
 check "a JSON line carries seq, type and the chain hash"
 
+# ---- db forward to JSON lines, the file rotated under it (SIGHUP), every event once
+"$top_builddir/tests/store/store-writer" --db "$tmp/r.db" --events 300 --quiet >/dev/null
+"$VIGIE" db forward --db "$tmp/r.db" --jsonl "$tmp/r.jsonl" --rate 300 2>"$tmp/err" &
+fpid=$!
+sleep 0.5
+mv "$tmp/r.jsonl" "$tmp/r.jsonl.1"
+kill -HUP "$fpid"
+wait "$fpid"; [ $? -eq 0 ]; check "db forward --rate runs to the end through a SIGHUP"
+[ -s "$tmp/r.jsonl" ] && [ -s "$tmp/r.jsonl.1" ]; check "after SIGHUP the moved file is left and a new one written"
+cat "$tmp/r.jsonl.1" "$tmp/r.jsonl" | "$JQ" -s -e '[.[] | select(.type != "checkpoint") | .seq] |
+	. == [range(1; 301)]' >/dev/null; check "the two files hold events 1..300 once each, in order"
+rc_is 0 "a second forward sends nothing new" db forward --db "$tmp/r.db" --jsonl "$tmp/r.jsonl" -v
+grep -q "0 sent" "$tmp/err"; check "... its cursor says so"
+
+# ---- db forward over TCP: a collector that resets the first connection gets everything again
+"$top_builddir/tests/store/store-writer" --db "$tmp/f.db" --events 2000 --quiet >/dev/null
+python3 "$top_srcdir/tests/store/collector.py" "$tmp/conn" 30000 2 >"$tmp/port" &
+cpid=$!
+i=0; while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(cat "$tmp/port")
+"$VIGIE" db forward --db "$tmp/f.db" --syslog "tcp://127.0.0.1:$port" --rate 4000 -v 2>"$tmp/err"
+frc=$?
+wait "$cpid"
+[ "$frc" -eq 0 ] && grep -q "up to event 2000, confirmed" "$tmp/err"
+check "forward survives a reset collector and ends confirmed"
+grep -q " again after 1 reconnect" "$tmp/err"; check "... after exactly one reconnect, with events sent again"
+rc_is 0 "the second connection alone is a complete witness (raw octet-counted RFC 5424)" \
+	verify --db "$tmp/f.db" --witness "$tmp/conn.2" -f json
+"$JQ" -e '.witness.missing == 0 and .witness.events == 2000' "$tmp/out" >/dev/null
+check "... holding all 2000 events"
+rc_is 0 "both connections together: every event, the re-sent ones counted as duplicates" \
+	verify --db "$tmp/f.db" --witness "$tmp/conn.1" --witness "$tmp/conn.2" -f json
+"$JQ" -e '.witness.missing == 0 and .witness.duplicates > 0' "$tmp/out" >/dev/null
+check "... duplicates $("$JQ" .witness.duplicates "$tmp/out"), none missing"
+rc_is 0 "a forward run after a confirmed one sends nothing" db forward --db "$tmp/f.db" \
+	--syslog "tcp://127.0.0.1:$port" -v
+grep -q "0 sent" "$tmp/err"; check "... and opens no connection it would need"
+
 # ---- witnesses: a copy of the events kept elsewhere catches what the store alone cannot
 rc_is 0 "verify --witness of the JSON lines: all agree" verify --db "$db2" --witness "$tmp/ev.jsonl" -f json
 "$JQ" -e '.witness.missing == 0 and .witness.duplicates == 0 and .witness.checkpoints == 2' \
