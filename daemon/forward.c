@@ -21,8 +21,13 @@ struct fwd {
 	uint64_t high;           /* the highest seq ever sent in this run */
 	uint64_t restart;
 	uint64_t t0_us, n_rate;
+	uint64_t last_resume;        /* where the last reconnect started sending again */
+	unsigned stalls;             /* reconnects in a row that started again from there */
 	bool failed;
 };
+
+/* A collector that drops the connection at the same place every time is not retried forever. */
+#define STALLS_MAX 5
 
 static uint64_t
 mono_us(void)
@@ -69,6 +74,18 @@ reconnect(struct fwd *f, uint64_t failed_seq)
 	    1000000u, pause = 100000;
 	struct vg_err e2;
 
+	uint64_t resume = f->conn_first != 0 ? f->conn_first : failed_seq;
+
+	/* The window moves on only as connections last: breaking again at its start is no progress. */
+	f->stalls = resume == f->last_resume ? f->stalls + 1 : 0;
+	f->last_resume = resume;
+	if (f->stalls >= STALLS_MAX) {
+		snprintf(f->err->msg, sizeof(f->err->msg), "%.180s: %d reconnects in a row that "
+		    "started again from event %llu; giving up", f->t->name, STALLS_MAX,
+		    (unsigned long long)resume);
+		f->failed = true;
+		return -1;
+	}
 	for (;;) {
 		if (vg_syslog_reconnect(f->t->s, &e2) == 0)
 			break;
@@ -83,7 +100,7 @@ reconnect(struct fwd *f, uint64_t failed_seq)
 			pause *= 2;
 	}
 	f->stats->reconnects++;
-	f->restart = f->conn_first != 0 ? f->conn_first : failed_seq;
+	f->restart = resume;
 	f->conn_first = 0;
 	f->window_events = f->window_bytes = 0;
 	return RESTART;
@@ -137,8 +154,16 @@ on_ckpt(void *arg, const struct vg_checkpoint *c)
 			f->failed = true;
 			return -1;
 		}
-	} else if (vg_syslog_send_checkpoint(f->t->s, c, f->err) != 0) {
-		return reconnect(f, c->seq);
+	} else {
+		int rc = vg_syslog_send_checkpoint(f->t->s, c, f->err);
+
+		/* Unrepresentable (a malformed key id): skipped, or every reconnect would retry it. */
+		if (rc == -2) {
+			f->stats->unformattable++;
+			return 0;
+		}
+		if (rc != 0)
+			return reconnect(f, c->seq);
 	}
 	f->stats->sent++;
 	return 0;

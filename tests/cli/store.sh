@@ -196,6 +196,16 @@ rc_is 0 "a forward run after a confirmed one sends nothing" db forward --db "$tm
 	--syslog "tcp://127.0.0.1:$port" -v
 grep -q "0 sent" "$tmp/err"; check "... and opens no connection it would need"
 
+# A collector that resets every connection at the same place: forward gives up, keeps its cursor.
+python3 "$top_srcdir/tests/store/collector.py" "$tmp/stall" 30000 6 all >"$tmp/port2" &
+cpid=$!
+i=0; while [ ! -s "$tmp/port2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+rc_is 3 "a collector that always breaks at the same event: forward gives up (exit 3)" \
+	db forward --db "$tmp/f.db" --syslog "tcp://127.0.0.1:$(cat "$tmp/port2")" --retry 5
+kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+grep -q "5 reconnects in a row that started again from event 1; giving up" "$tmp/err"
+check "... and says why"
+
 # ---- witnesses: a copy of the events kept elsewhere catches what the store alone cannot
 rc_is 0 "verify --witness of the JSON lines: all agree" verify --db "$db2" --witness "$tmp/ev.jsonl" -f json
 "$JQ" -e '.witness.missing == 0 and .witness.duplicates == 0 and .witness.checkpoints == 2' \

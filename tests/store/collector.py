@@ -6,13 +6,16 @@ way a crashed collector looks to the sender); every later connection is read to 
 closed, which confirms delivery to vigie. Each connection's bytes go to OUT.N (raw octet-counted
 frames). Exits after the connection numbered LAST has ended.
 
-Usage: collector.py OUT BREAK LAST
+With a fourth argument "all", every connection is reset after BREAK bytes.
+
+Usage: collector.py OUT BREAK LAST [all]
 """
 import socket
 import struct
 import sys
 
 out, brk, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+every = len(sys.argv) > 4 and sys.argv[4] == "all"
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", 0))
@@ -23,12 +26,13 @@ for n in range(1, last + 1):
     c, _ = srv.accept()
     c.settimeout(30)
     got = bytearray()
-    while n > 1 or len(got) < brk:
+    breaks = n == 1 or every
+    while not breaks or len(got) < brk:
         d = c.recv(65536)
         if not d:
             break
         got += d
-    if n == 1:
+    if breaks:
         c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     c.close()
     with open("%s.%d" % (out, n), "wb") as f:
