@@ -239,6 +239,7 @@ scan_usage(FILE *fp)
 	fputs("usage: vigie scan [-p POLICY|none]... [-m MANIFEST]... [-f text|json] [-o FILE]\n"
 	      "                  [-r RULES_DIR] [--geoip FILE|none] [--fail-on SEVERITY]\n"
 	      "                  [--date YYYY-MM-DD] [--results fail|all] [-q] [--max-flows N]\n"
+	      "                  [--db FILE [--signing-key KEY] [--syslog DEST]... [--jsonl FILE]]\n"
 	      "                  CAPTURE...\n"
 	      "  -p, --policy P      policy file or directory (repeatable; default: the shipped\n"
 	      "                      policies/), or none\n"
