@@ -280,7 +280,7 @@ open_target(struct vg_fwd_target *t, const struct vg_audit_opts *o, size_t i)
 		t->kind = VG_FWD_SYSLOG;
 		snprintf(t->name, sizeof(t->name), "syslog:%s", o->syslog[i]);
 		if ((t->s = vg_syslog_open(o->syslog[i], &o->so, &err)) == NULL) {
-			vg_warn("syslog %s: %s", o->syslog[i], err.msg);
+			vg_warn("%s", err.msg); /* names the destination already */
 			return -1;
 		}
 		return 0;
@@ -296,7 +296,7 @@ open_target(struct vg_fwd_target *t, const struct vg_audit_opts *o, size_t i)
 
 int
 vg_audit_forward(struct vg_store *st, const struct vg_audit_opts *o, const struct vg_fwd_opts *fo,
-    bool verbose)
+    bool verbose, bool strict)
 {
 	size_t i, n = o->n_syslog + (o->jsonl != NULL ? 1 : 0);
 	int ex = VG_EXIT_OK;
@@ -331,6 +331,8 @@ vg_audit_forward(struct vg_store *st, const struct vg_audit_opts *o, const struc
 			vg_warn("%s: delivery up to event %llu not confirmed by the peer; the next run "
 			    "sends from event %llu again", t.name, (unsigned long long)fs.last_seq,
 			    (unsigned long long)(fs.cursor + 1));
+			if (strict)
+				ex = VG_EXIT_INPUT;
 		}
 		if (verbose)
 			fprintf(stderr, "%s: %llu sent (%llu again after %llu reconnect(s)), up to "
@@ -362,7 +364,7 @@ vg_audit_close(struct vg_audit *a)
 		ex = VG_EXIT_INPUT;
 	}
 	if (ex == VG_EXIT_OK) {
-		int fx = vg_audit_forward(a->st, a->o, &fo, false);
+		int fx = vg_audit_forward(a->st, a->o, &fo, false, false);
 
 		if (fx != VG_EXIT_OK)
 			ex = fx;

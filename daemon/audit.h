@@ -75,8 +75,11 @@ int vg_audit_close(struct vg_audit *a);
 struct vg_audit *vg_cmd_audit_open(const struct vg_audit_opts *o, const char *cmd, int argc,
     char **argv, char *const *pol, size_t n_pol, const char *rules, char *const *man,
     size_t n_man, int *ex);
-/* Forwards store st to the outputs of o; an exit code after messages. */
+/*
+ * Forwards store st to the outputs of o; an exit code after messages. strict:
+ * delivery the collector did not confirm is a failure (3), not only a warning.
+ */
 int vg_audit_forward(struct vg_store *st, const struct vg_audit_opts *o,
-    const struct vg_fwd_opts *fo, bool verbose);
+    const struct vg_fwd_opts *fo, bool verbose, bool strict);
 
 #endif

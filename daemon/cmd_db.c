@@ -184,11 +184,13 @@ vg_cmd_verify(int argc, char **argv)
 		    "last_seq", (json_int_t)r.last_seq, "checkpoints", (json_int_t)r.checkpoints,
 		    "anchor_seq", (json_int_t)r.anchor_seq, "pruned", (json_int_t)r.pruned);
 		if (o != NULL && n_witness > 0)
-			json_object_set_new(o, "witness", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}",
+			json_object_set_new(o, "witness", json_pack(
+			    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			    "events", (json_int_t)wr.events, "checkpoints",
 			    (json_int_t)wr.checkpoints, "missing", (json_int_t)wr.missing,
 			    "duplicates", (json_int_t)wr.duplicates, "pruned", (json_int_t)wr.pruned,
-			    "malformed", (json_int_t)wr.malformed));
+			    "malformed", (json_int_t)wr.malformed, "unsigned_checkpoints",
+			    (json_int_t)wr.unsigned_ckpt, "foreign", (json_int_t)wr.foreign));
 		vg_json_write(out, o);
 	} else if (r.kind == VG_TAMPER_NONE) {
 		char a[32], b[32], sid[2 * VG_STORE_ID_LEN + 1];
@@ -217,6 +219,10 @@ vg_cmd_verify(int argc, char **argv)
 			    "the anchor\n", (unsigned long long)wr.checkpoints,
 			    (unsigned long long)wr.events, (unsigned long long)wr.missing,
 			    (unsigned long long)wr.duplicates, (unsigned long long)wr.pruned);
+		if (n_witness > 0 && (wr.unsigned_ckpt > 0 || wr.foreign > 0))
+			fprintf(out, "  witness lines ignored: %llu checkpoint(s) whose signature "
+			    "does not verify, %llu of another store\n",
+			    (unsigned long long)wr.unsigned_ckpt, (unsigned long long)wr.foreign);
 	} else {
 		fprintf(out, "%s: TAMPERED: %s at seq %llu", db, vg_tamper_name(r.kind),
 		    (unsigned long long)r.first_bad);

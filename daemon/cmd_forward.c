@@ -107,7 +107,8 @@ vg_cmd_forward(int argc, char **argv)
 		sa.sa_flags = SA_RESTART;
 		sigaction(SIGHUP, &sa, NULL);
 	}
-	ex = vg_audit_forward(st, &ao, &fo, verbose);
+	/* Delivering is this command's whole job: unconfirmed delivery is its failure. */
+	ex = vg_audit_forward(st, &ao, &fo, verbose, true);
 	vg_store_free(st);
 	return ex;
 }

@@ -50,7 +50,7 @@ sleep_us(uint64_t us)
 static void
 pace(struct fwd *f)
 {
-	uint64_t due;
+	uint64_t due, now;
 
 	if (f->o->rate == 0)
 		return;
@@ -58,8 +58,9 @@ pace(struct fwd *f)
 		f->t0_us = mono_us();
 	due = f->t0_us + f->n_rate * 1000000u / f->o->rate;
 	f->n_rate++;
-	if (due > mono_us())
-		sleep_us(due - mono_us());
+	now = mono_us(); /* once: two readings could straddle due and underflow the difference */
+	if (due > now)
+		sleep_us(due - now);
 }
 
 /*

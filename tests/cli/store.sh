@@ -206,6 +206,18 @@ kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
 grep -q "5 reconnects in a row that started again from event 1; giving up" "$tmp/err"
 check "... and says why"
 
+# A collector that reads everything but never closes: no confirmation, so db forward fails and
+# the cursor stays where the next run must start.
+python3 "$top_srcdir/tests/store/collector.py" "$tmp/hold" 0 1 hold >"$tmp/port3" &
+cpid=$!
+i=0; while [ ! -s "$tmp/port3" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+p3=$(cat "$tmp/port3")
+rc_is 3 "delivery a collector never confirms makes db forward exit 3" \
+	db forward --db "$tmp/f.db" --syslog "tcp://127.0.0.1:$p3"
+grep -q "not confirmed by the peer; the next run sends from event 1 again" "$tmp/err"
+check "... and the next run starts again from event 1"
+kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+
 # ---- witnesses: a copy of the events kept elsewhere catches what the store alone cannot
 rc_is 0 "verify --witness of the JSON lines: all agree" verify --db "$db2" --witness "$tmp/ev.jsonl" -f json
 "$JQ" -e '.witness.missing == 0 and .witness.duplicates == 0 and .witness.checkpoints == 2' \

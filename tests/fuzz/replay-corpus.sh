@@ -3,7 +3,7 @@
 set -u
 corpus=$top_srcdir/tests/fuzz/corpus
 pass=0 fail=0
-for target in decode tls http dns quic pcap yaml policy_expr manifest policy dotenv config; do
+for target in decode tls http dns quic pcap yaml policy_expr manifest policy dotenv config canon witness; do
 	bin=$top_builddir/tests/fuzz/fuzz_$target
 	dir=$corpus/$target
 	if [ ! -x "$bin" ] || [ ! -d "$dir" ]; then
