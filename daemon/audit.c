@@ -238,9 +238,14 @@ audit_path(struct vg_audit *a, const char *role, const char *path, unsigned dept
 
 		if (depth >= AUDIT_DIR_DEPTH_MAX || (dp = opendir(path)) == NULL)
 			return 0;
-		while ((d = readdir(dp)) != NULL && n < AUDIT_DIR_FILES_MAX) {
+		while ((d = readdir(dp)) != NULL) {
 			if (d->d_name[0] == '.')
 				continue;
+			if (n == AUDIT_DIR_FILES_MAX) {
+				vg_warn("%s: more than %d entries; the rest are not snapshotted", path,
+				    AUDIT_DIR_FILES_MAX);
+				break;
+			}
 			if ((names[n] = strdup(d->d_name)) != NULL)
 				n++;
 		}
@@ -305,16 +310,14 @@ vg_audit_forward(struct vg_store *st, const struct vg_audit_opts *o, const struc
 		struct vg_fwd_target t;
 		struct vg_fwd_stats fs;
 		struct vg_err err;
-
-		struct vg_store_info info;
-		uint64_t cursor;
+		uint64_t cursor, last;
 		char name[VG_FWD_NAME_MAX];
 
 		/* Nothing new for this output: no connection to open (the collector may be away). */
 		snprintf(name, sizeof(name), "%s:%s", i < o->n_syslog ? "syslog" : "jsonl",
 		    i < o->n_syslog ? o->syslog[i] : o->jsonl);
-		if (fo->from == 0 && vg_store_info(st, &info, &err) == 0 &&
-		    vg_store_cursor_get(st, name, &cursor, &err) == 0 && cursor >= info.last_seq) {
+		if (fo->from == 0 && vg_store_last_seq(st, &last, &err) == 0 &&
+		    vg_store_cursor_get(st, name, &cursor, &err) == 0 && cursor >= last) {
 			if (verbose)
 				fprintf(stderr, "%s: 0 sent, up to event %llu already\n", name,
 				    (unsigned long long)cursor);

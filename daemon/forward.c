@@ -174,7 +174,6 @@ int
 vg_forward(struct vg_store *st, struct vg_fwd_target *t, const struct vg_fwd_opts *o,
     struct vg_fwd_stats *stats, struct vg_err *err)
 {
-	struct vg_store_info info;
 	struct fwd f;
 	uint64_t cursor, from;
 	int rc, fin = 1;
@@ -186,10 +185,9 @@ vg_forward(struct vg_store *st, struct vg_fwd_target *t, const struct vg_fwd_opt
 	f.o = o;
 	f.stats = stats;
 	f.err = err;
-	if (vg_store_info(st, &info, err) != 0 ||
-	    vg_store_cursor_get(st, t->name, &cursor, err) != 0)
+	if (vg_store_cursor_get(st, t->name, &cursor, err) != 0)
 		return -1;
-	memcpy(f.store_id, info.store_id, VG_STORE_ID_LEN);
+	memcpy(f.store_id, vg_store_id(st), VG_STORE_ID_LEN);
 	from = o->from != 0 ? o->from : cursor + 1;
 	stats->cursor = cursor;
 	while ((rc = vg_store_foreach(st, from, on_event, on_ckpt, &f, err)) == RESTART)

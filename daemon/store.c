@@ -510,7 +510,6 @@ vg_store_free(struct vg_store *st)
 	sqlite3_close(st->db);
 	EVP_PKEY_free(st->key);
 	vg_buf_free(&st->canon);
-	vg_buf_free(&st->wrap);
 	free(st->key_path);
 	free(st->path);
 	free(st);
@@ -840,6 +839,21 @@ vg_store_public_pem(struct vg_store *st, struct vg_err *err)
 	return pem;
 }
 
+const uint8_t *
+vg_store_id(const struct vg_store *st)
+{
+	return st->store_id;
+}
+
+int
+vg_store_last_seq(struct vg_store *st, uint64_t *seq, struct vg_err *err)
+{
+	uint8_t hash[VG_HASH_LEN];
+
+	/* Committed by any writer since: read, not the cached head. */
+	return vg_store_read_head(st, seq, hash, err);
+}
+
 EVP_PKEY *
 vg_store_public_key(struct vg_store *st, struct vg_err *err)
 {
@@ -935,30 +949,6 @@ vg_store_get_checkpoint(struct vg_store *st, uint64_t seq, struct vg_checkpoint 
 		snprintf(err->msg, sizeof(err->msg), "%s: checkpoint %llu is malformed", st->path,
 		    (unsigned long long)seq);
 		rc = -1;
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
-int
-vg_store_get_hash(struct vg_store *st, uint64_t seq, uint8_t hash[VG_HASH_LEN],
-    struct vg_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT hash FROM events WHERE seq = ?", -1, &s, NULL) !=
-	    SQLITE_OK) {
-		vg_store_sqlerr(st, err, "reading events");
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
-	rc = vg_store_step1(st, s, err);
-	if (rc == 1) {
-		if (sqlite3_column_bytes(s, 0) == VG_HASH_LEN)
-			memcpy(hash, sqlite3_column_blob(s, 0), VG_HASH_LEN);
-		else
-			memset(hash, 0, VG_HASH_LEN);
 	}
 	sqlite3_finalize(s);
 	return rc;

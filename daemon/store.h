@@ -92,7 +92,12 @@ int vg_store_close(struct vg_store *st, struct vg_err *err);
 /* Rolls back what is not committed and closes. NULL ok. */
 void vg_store_free(struct vg_store *st);
 
+/* Counts over the whole store (full scans: for info and verify, not for every append). */
 int vg_store_info(struct vg_store *st, struct vg_store_info *info, struct vg_err *err);
+/* The store's identity; valid while st is open. */
+const uint8_t *vg_store_id(const struct vg_store *st);
+/* The last event's sequence number (an index lookup); 0 when none. 0 or -1 with err set. */
+int vg_store_last_seq(struct vg_store *st, uint64_t *seq, struct vg_err *err);
 /* The PEM public key recorded in the store; malloc'd, NULL with err set. */
 char *vg_store_public_pem(struct vg_store *st, struct vg_err *err);
 /* The same as a key for vg_ckpt_verify(); the caller frees it with EVP_PKEY_free. */
@@ -110,10 +115,6 @@ int vg_store_foreach(struct vg_store *st, uint64_t from,
 /* The checkpoint that signs event seq; 1 found, 0 none, -1 error. */
 int vg_store_get_checkpoint(struct vg_store *st, uint64_t seq, struct vg_checkpoint *c,
     struct vg_err *err);
-/* The chain hash of event seq; 1 found, 0 none, -1 error. */
-int vg_store_get_hash(struct vg_store *st, uint64_t seq, uint8_t hash[VG_HASH_LEN],
-    struct vg_err *err);
-
 /* Where an output stopped: 0 when it never ran. */
 int vg_store_cursor_get(struct vg_store *st, const char *name, uint64_t *seq, struct vg_err *err);
 int vg_store_cursor_set(struct vg_store *st, const char *name, uint64_t seq, struct vg_err *err);

@@ -18,7 +18,7 @@ struct vg_store {
 	uint64_t head_seq, committed;
 	uint8_t head[VG_HASH_LEN];
 	uint64_t ckpt_seq, ckpt_ts;
-	struct vg_buf canon, wrap;
+	struct vg_buf canon;
 	sqlite3_stmt *q_meta_get, *q_meta_set, *q_head, *q_anchor, *q_last_ckpt;
 	sqlite3_stmt *q_insert, *q_ckpt;
 };

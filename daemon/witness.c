@@ -11,6 +11,7 @@
 
 #include "chain.h"
 #include "out_syslog.h"
+#include "policy_expr.h"
 #include "witness.h"
 
 #define SD_NAME_MAX 32           /* RFC 5424 section 6: SD-NAME = 1*32PRINTUSASCII */
@@ -22,8 +23,6 @@
 #define SECFRAC_MAX 6
 #define SEQ_DIGITS_MAX 20        /* UINT64_MAX has 20 digits */
 #define TS_LEN 27                /* "2026-01-02T03:04:05.000006Z" */
-#define YEAR_MIN 1970            /* ts_us counts from the epoch */
-#define YEAR_MAX 9999            /* RFC 3339's four digits */
 #define BUF_CAP (VG_WITNESS_LINE_MAX + 2) /* a longest line and its CRLF */
 #define BUF_START (64u * 1024)   /* most lines are short: grown up to BUF_CAP on demand */
 #define CKPT_TYPE "checkpoint"
@@ -207,20 +206,6 @@ check_type(struct ctx *c)
 	return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (H. Hinnant's algorithm). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static unsigned
 digits(const char *s, size_t n)
 {
@@ -236,28 +221,27 @@ static bool
 parse_ts(const char *s, size_t n, uint64_t *us)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
-	static const unsigned mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned y, mo, d, h, mi, sec, frac;
-	bool leap;
+	unsigned h, mi, sec, frac;
+	char date[11];
+	int32_t days;
 
 	if (n != TS_LEN)
 		return false;
 	for (size_t i = 0; i < TS_LEN; i++)
 		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
 			return false;
-	y = digits(s, 4);
-	mo = digits(s + 5, 2);
-	d = digits(s + 8, 2);
+	/* The date as policies read theirs: 1970 on, real days only. */
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!vg_date_parse(date, &days))
+		return false;
 	h = digits(s + 11, 2);
 	mi = digits(s + 14, 2);
 	sec = digits(s + 17, 2);
 	frac = digits(s + 20, 6);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < YEAR_MIN || y > YEAR_MAX || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || sec > 59)
+	if (h > 23 || mi > 59 || sec > 59)
 		return false;
-	*us = ((uint64_t)days_from_civil(y, mo, d) * 86400u + h * 3600u + mi * 60u + sec) *
-	    1000000u + frac;
+	*us = ((uint64_t)days * 86400u + h * 3600u + mi * 60u + sec) * 1000000u + frac;
 	return true;
 }
 

@@ -111,7 +111,8 @@ tamper "the tail removed is 'truncated' at the first missing event" \
 tamper "a forged signature is 'bad-signature'" \
 	"UPDATE checkpoints SET sig = zeroblob(64) WHERE seq = (SELECT min(seq) FROM checkpoints)" \
 	bad-signature "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT min(seq) FROM checkpoints").fetchone()[0])' "$db")"
-grep -q . "$tmp/v.json"; check "verify -f json writes a record"
+"$JQ" -e '.type == "verify" and .ok == false and (.detail | test("signature")) and
+	.events > 0' "$tmp/v.json" >/dev/null; check "verify -f json says why, and how far it got"
 "$VIGIE" verify --db "$tmp/t.db" >"$tmp/out" 2>&1
 grep -q "TAMPERED: bad-signature at seq" "$tmp/out"; check "verify's text names the kind and the sequence number"
 openssl genpkey -algorithm ed25519 -out "$tmp/other.pem" 2>/dev/null &&

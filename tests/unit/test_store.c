@@ -493,7 +493,6 @@ uncommitted_is_gone(void **state)
 {
 	struct vg_verify_report r;
 	struct vg_store *st;
-	struct vg_err err;
 
 	(void)state;
 	make_store(20, 10);
@@ -504,7 +503,6 @@ uncommitted_is_gone(void **state)
 	r = verify();
 	assert_int_equal(r.kind, VG_TAMPER_NONE);
 	assert_int_equal(r.last_seq, 20);
-	(void)err;
 }
 
 static void
